@@ -7,7 +7,14 @@
 #define GLOSSALIGN_H
 
 #include <glossalign/common.h>
+#include <glossalign/align.h>
+#include <glossalign/check.h>
+#include <glossalign/extract.h>
 #include <glossalign/encoding.h>
+#include <glossalign/glossary.h>
+#include <glossalign/io.h>
+#include <glossalign/match.h>
+#include <glossalign/names.h>
 #include <glossalign/normalize.h>
 #include <glossalign/tokenize.h>
 
