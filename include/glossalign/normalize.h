@@ -55,6 +55,11 @@ int gla_normalizer_new(gla_normalizer **out);
 void gla_normalizer_free(gla_normalizer *n);
 /* Detail of the last failure (e.g. the offset of an invalid byte). */
 const char *gla_normalizer_errmsg(const gla_normalizer *n);
+/* After GLA_EUTF8: the byte offset of the first invalid byte, relative to
+ * the start of the text given to that call (callers that normalise a file
+ * line by line add the line's offset). SIZE_MAX when the last call did not
+ * fail on UTF-8. */
+size_t gla_normalizer_error_offset(const gla_normalizer *n);
 
 /*
  * Build the `level` key of `s` (`len` bytes of UTF-8, NFC or not).
@@ -65,6 +70,16 @@ const char *gla_normalizer_errmsg(const gla_normalizer *n);
  */
 int gla_normalize(gla_key *out, gla_normalizer *n, gla_level level,
                   const char *s, size_t len);
+
+/*
+ * Plain Unicode NFC of `s`, with the same map as gla_normalize() and none
+ * of K0's unifications (spaces, apostrophes, dashes stay as they are). For
+ * decoders that must hand on NFC text, and for testing the NFC step.
+ *
+ * @return as gla_normalize().
+ */
+int gla_normalize_nfc(gla_key *out, gla_normalizer *n, const char *s,
+                      size_t len);
 
 /*
  * Convenience for one-off keys (glossary terms, queries): append the
