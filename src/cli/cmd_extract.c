@@ -1,0 +1,507 @@
+/*
+ * glossalign extract: candidates for new glossary entries. Over a corpus,
+ * acronyms, Vietnamese names, variant spellings and frequent phrases, as
+ * lossless TSV entries to review and import; over aligned pairs, ranked
+ * target equivalents for source terms that lack one.
+ */
+#include "commands.h"
+#include "db_common.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char extract_help[] =
+    "usage: glossalign extract [options] FILE...\n"
+    "       glossalign extract --aligned [options] PAIRS\n"
+    "\n"
+    "Over a corpus (UTF-8 text files, '-' for standard input, read paragraph\n"
+    "by paragraph), propose new entries: acronyms with their long form\n"
+    "(\"Force intérimaire de sécurité des Nations unies pour Abyei\n"
+    "(FISNUA)\"), Vietnamese names the glossary lacks, spellings of one name\n"
+    "that fold to one key (\"Staviskiy\" / \"Stavitski\"), and frequent\n"
+    "multi-word phrases not in the glossary. The output is the lossless TSV\n"
+    "(docs/TSV-FORMAT.md) with refs cand.KIND.SLUG, counts and example\n"
+    "contexts in the notes: review it, then 'glossalign import' it.\n"
+    "\n"
+    "With --aligned, PAIRS holds aligned sentence pairs (TSV, XLIFF or TMX,\n"
+    "as 'glossalign check' reads them; 'glossalign align' makes them) and\n"
+    "the output ranks target n-grams (up to 5 tokens) for every source\n"
+    "concept without a target term, by Dice then log-likelihood.\n"
+    "\n"
+    "  --lang LANG      corpus language (default fr); with --aligned, the\n"
+    "                   source language\n"
+    "  --to LANG        --aligned: target language (default vi)\n"
+    "  --kinds LIST     comma-separated: acronym, vi-name, variant, phrase\n"
+    "                   (default: all)\n"
+    "  --min-count N    fewest occurrences of a phrase or variant (default 3)\n"
+    "  --top N          --aligned: proposals per concept (default 3)\n"
+    "  --all-concepts   --aligned: concepts with a target term too\n"
+    "  --no-glossary    do not leave out what the glossary knows\n"
+    "  --db PATH        the glossary (default: $GLOSSALIGN_DB, else the\n"
+    "                   default glossary)\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "--aligned columns: entry, source, rank, target, joint, n_source,\n"
+    "n_target, dice, llr.\n"
+    "Exit codes: 0 ok, 2 usage, 3 bad input, 4 database, 5 I/O.\n";
+
+/* ---- monolingual ----------------------------------------------------- */
+
+static void slug(gla_buf *out, const char *text)
+{
+    gla_buf k = GLA_BUF_INIT;
+    gla_normalize_to_buf(&k, NULL, GLA_K2, text, strlen(text));
+    int dash = 0;
+    size_t start = out->len;
+    for (size_t i = 0; k.data && i < k.len && out->len - start < 60; i++) {
+        char c = k.data[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && out->len > start)
+                gla_buf_put(out, "-", 1);
+            gla_buf_put(out, &c, 1);
+            dash = 0;
+        } else {
+            dash = 1;
+        }
+    }
+    if (out->len == start)
+        gla_buf_puts(out, "x");
+    gla_buf_dispose(&k);
+}
+
+typedef struct refs {
+    char **v;   /* refs used */
+    size_t n;   /* how many */
+    size_t cap; /* allocated */
+} refs;
+
+static int ref_taken(const refs *r, const char *s)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->v[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct mctx {
+    const char *lang;   /* corpus language */
+    const char *source; /* where the forms come from */
+    gla_writer *w;      /* TSV writer */
+    refs used;          /* refs already written */
+    size_t written;     /* entries */
+    int failed;         /* a write failed */
+} mctx;
+
+static int add_term(gla_entry *e, const char *lang, const char *text,
+                    gla_status st, gla_term_type ty, const char *note,
+                    const char *source)
+{
+    for (size_t i = 0; i < e->n_terms; i++)
+        if (strcmp(e->terms[i].text, text) == 0 &&
+            strcmp(e->terms[i].lang, lang) == 0)
+            return GLA_OK;
+    gla_term t;
+    memset(&t, 0, sizeof t);
+    t.lang = (char *)lang;
+    t.text = (char *)text;
+    t.status = st;
+    t.type = ty;
+    t.note = (char *)note;
+    t.source = (char *)source;
+    return gla_entry_add_term(e, &t);
+}
+
+static int on_candidate(void *ctx, const gla_candidate *c)
+{
+    mctx *m = ctx;
+    gla_buf ref = GLA_BUF_INIT, note = GLA_BUF_INIT;
+    gla_buf_printf(&ref, "cand.%s.", gla_cand_kind_name(c->kind));
+    slug(&ref, c->long_form ? c->long_form : c->text);
+    if (ref_taken(&m->used, ref.data)) {
+        size_t base = ref.len;
+        for (int k = 2;; k++) {
+            ref.len = base;
+            gla_buf_printf(&ref, "-%d", k);
+            if (!ref_taken(&m->used, ref.data))
+                break;
+        }
+    }
+    if (m->used.n == m->used.cap) {
+        size_t cap = m->used.cap ? m->used.cap * 2 : 64;
+        char **v = realloc(m->used.v, cap * sizeof *v);
+        if (!v) {
+            gla_buf_dispose(&ref);
+            return GLA_ENOMEM;
+        }
+        m->used.v = v;
+        m->used.cap = cap;
+    }
+    m->used.v[m->used.n++] = ref.data; /* kept: owned by m->used now */
+
+    gla_buf_printf(&note, "%s; seen %zu times", c->note, c->count);
+    if (c->known_ref)
+        gla_buf_printf(&note, "; touches %s", c->known_ref);
+    for (size_t i = 0; i < c->n_contexts; i++)
+        gla_buf_printf(&note, "%s\xC2\xAB%s\xC2\xBB", i ? " | " : "; e.g. ",
+                       c->contexts[i]);
+
+    gla_entry e;
+    memset(&e, 0, sizeof e);
+    e.ref = ref.data;
+    e.kind = c->kind == GLA_CAND_VI_NAME ? GLA_KIND_PERSON : GLA_KIND_TERM;
+    e.note = note.data;
+    int rc = GLA_OK;
+    gla_buf tn = GLA_BUF_INIT;
+    if (c->kind == GLA_CAND_ACRONYM) {
+        rc = add_term(&e, m->lang, c->long_form ? c->long_form : c->text,
+                      GLA_STATUS_PREFERRED, GLA_TYPE_FULL_FORM, NULL,
+                      m->source);
+        for (size_t i = 0; rc == GLA_OK && i < c->n_forms; i++) {
+            gla_buf_clear(&tn);
+            gla_buf_printf(&tn, "seen %zu times", c->form_counts[i]);
+            rc = add_term(&e, m->lang, c->forms[i], GLA_STATUS_ADMITTED,
+                          GLA_TYPE_VARIANT, tn.data, m->source);
+        }
+        if (rc == GLA_OK)
+            rc = add_term(&e, m->lang, c->text, GLA_STATUS_ADMITTED,
+                          GLA_TYPE_ACRONYM, NULL, m->source);
+    } else {
+        rc = add_term(&e, m->lang, c->text, GLA_STATUS_PREFERRED,
+                      GLA_TYPE_FULL_FORM, NULL, m->source);
+        for (size_t i = 0; rc == GLA_OK && i < c->n_forms; i++) {
+            gla_buf_clear(&tn);
+            gla_buf_printf(&tn, "seen %zu times", c->form_counts[i]);
+            rc = add_term(&e, m->lang, c->forms[i], GLA_STATUS_ADMITTED,
+                          GLA_TYPE_VARIANT, tn.data, m->source);
+        }
+    }
+    if (rc == GLA_OK) {
+        rc = gla_writer_put(m->w, &e);
+        if (rc != GLA_OK)
+            cli_error("cannot write candidate %s: %s", ref.data,
+                      gla_writer_errmsg(m->w));
+        else
+            m->written++;
+    }
+    /* the strings belong to the caller: only the term array goes */
+    for (size_t i = 0; i < e.n_terms; i++) {
+        free(e.terms[i].lang);
+        free(e.terms[i].text);
+        free(e.terms[i].pos);
+        free(e.terms[i].note);
+        free(e.terms[i].source);
+    }
+    free(e.terms);
+    gla_buf_dispose(&note);
+    gla_buf_dispose(&tn);
+    return rc;
+}
+
+/* Feed a file paragraph by paragraph (blank lines separate). */
+static int feed_file(gla_extractor *x, const char *path)
+{
+    FILE *f = cli_open_input(path);
+    if (!f)
+        return CLI_IO;
+    gla_buf para = GLA_BUF_INIT;
+    char line[65536];
+    size_t lineno = 0, para_line = 1;
+    int code = CLI_OK;
+    for (;;) {
+        char *got = fgets(line, sizeof line, f);
+        size_t n = got ? strlen(line) : 0;
+        if (got)
+            lineno++;
+        int blank = got != NULL;
+        for (size_t i = 0; got && i < n; i++)
+            if (line[i] != ' ' && line[i] != '\t' && line[i] != '\n' &&
+                line[i] != '\r')
+                blank = 0;
+        /* a paragraph past 1 MiB is cut at a line end (never inside a
+         * character), so memory stays bounded */
+        int long_para = para.len > (1u << 20) && para.data &&
+                        para.data[para.len - 1] == '\n';
+        if ((!got || blank || long_para) && para.len) {
+            int rc = gla_extractor_feed(x, para.data, para.len);
+            if (rc == GLA_EUTF8) {
+                cli_error("%s: paragraph at line %zu: %s; convert it with "
+                          "'glossalign convert'",
+                          cli_input_name(path), para_line,
+                          gla_extractor_errmsg(x));
+                code = CLI_INPUT;
+                break;
+            }
+            if (rc != GLA_OK) {
+                cli_error("%s: %s", cli_input_name(path), gla_strerror(rc));
+                code = CLI_IO;
+                break;
+            }
+            gla_buf_clear(&para);
+        }
+        if (!got)
+            break;
+        if (!blank) {
+            if (!para.len)
+                para_line = lineno;
+            if (gla_buf_put(&para, line, n) != GLA_OK) {
+                code = CLI_IO;
+                break;
+            }
+        }
+    }
+    if (code == CLI_OK && ferror(f)) {
+        cli_error("cannot read '%s'", cli_input_name(path));
+        code = CLI_IO;
+    }
+    cli_close_input(f);
+    gla_buf_dispose(&para);
+    return code;
+}
+
+static int parse_kinds(unsigned *out, const char *s)
+{
+    *out = 0;
+    const char *p = s;
+    while (*p) {
+        const char *q = strchr(p, ',');
+        size_t n = q ? (size_t)(q - p) : strlen(p);
+        int found = 0;
+        for (int k = 0; k < GLA_CAND_KIND_COUNT; k++) {
+            const char *name = gla_cand_kind_name((gla_cand_kind)k);
+            if (strlen(name) == n && strncmp(name, p, n) == 0) {
+                *out |= 1u << k;
+                found = 1;
+            }
+        }
+        if (!found)
+            return -1;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return *out ? 0 : -1;
+}
+
+/* ---- aligned pairs ------------------------------------------------------ */
+
+typedef struct actx {
+    gla_proposer *p; /* the proposer */
+    int code;        /* exit code after a failure */
+} actx;
+
+static int on_pair(void *ctx, const gla_segpair *sp)
+{
+    actx *a = ctx;
+    if (!sp->has_tgt)
+        return GLA_OK;
+    int rc = gla_proposer_feed(a->p, sp->src, sp->src_len, sp->tgt,
+                               sp->tgt_len);
+    if (rc == GLA_EUTF8) {
+        cli_error("pair %s (line %zu): %s", sp->id, sp->line,
+                  gla_proposer_errmsg(a->p));
+        a->code = CLI_INPUT;
+        return GLA_EINTERNAL;
+    }
+    if (rc != GLA_OK) {
+        a->code = CLI_IO;
+        return GLA_EINTERNAL;
+    }
+    return GLA_OK;
+}
+
+static void tsv_str(const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '\t': fputs("\\t", stdout); break;
+        case '\n': fputs("\\n", stdout); break;
+        case '\r': fputs("\\r", stdout); break;
+        case '\\': fputs("\\\\", stdout); break;
+        default: putchar(*s);
+        }
+    }
+}
+
+static int on_proposal(void *ctx, const gla_proposal *p)
+{
+    (void)ctx;
+    tsv_str(p->ref);
+    putchar('\t');
+    tsv_str(p->source);
+    printf("\t%zu\t", p->rank);
+    tsv_str(p->target);
+    printf("\t%zu\t%zu\t%zu\t%.4f\t%.2f\n", p->joint, p->n_source,
+           p->n_target, p->dice, p->llr);
+    return GLA_OK;
+}
+
+static int open_matcher(gla_matcher **out, gla_db *db, const char *db_opt,
+                        const char *lang)
+{
+    gla_matcher_options mo = GLA_MATCHER_OPTIONS_INIT;
+    mo.source_lang = lang;
+    const char *path = cli_db_path(db_opt);
+    int rc = gla_matcher_open(out, db, strcmp(lang, "fr") == 0 ? path : NULL,
+                              &mo);
+    if (rc != GLA_OK) {
+        cli_error("%s", *out ? gla_matcher_errmsg(*out) : gla_strerror(rc));
+        gla_matcher_free(*out);
+        *out = NULL;
+        return CLI_DB;
+    }
+    return CLI_OK;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"lang", required_argument, NULL, 'l'},
+        {"to", required_argument, NULL, 't'},
+        {"aligned", no_argument, NULL, 'a'},
+        {"kinds", required_argument, NULL, 'k'},
+        {"min-count", required_argument, NULL, 'c'},
+        {"top", required_argument, NULL, 'n'},
+        {"all-concepts", no_argument, NULL, 'A'},
+        {"no-glossary", no_argument, NULL, 'G'},
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *lang = "fr", *to = "vi", *db_opt = NULL;
+    int aligned = 0, all = 0, no_gloss = 0, c;
+    unsigned kinds = 0;
+    size_t min_count = 0, top = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'l': lang = optarg; break;
+        case 't': to = optarg; break;
+        case 'a': aligned = 1; break;
+        case 'k':
+            if (parse_kinds(&kinds, optarg) != 0)
+                return cli_usage_error("extract",
+                                       "--kinds: '%s' is not a list of "
+                                       "acronym, vi-name, variant, phrase",
+                                       optarg);
+            break;
+        case 'c':
+        case 'n': {
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end || !*optarg || optarg[0] == '-' || v == 0 || v > 1000000)
+                return cli_usage_error("extract",
+                                       "--%s: '%s' is not a number from 1",
+                                       c == 'c' ? "min-count" : "top",
+                                       optarg);
+            if (c == 'c')
+                min_count = v;
+            else
+                top = v;
+            break;
+        }
+        case 'A': all = 1; break;
+        case 'G': no_gloss = 1; break;
+        case 'd': db_opt = optarg; break;
+        case 'h': return cli_help_text(extract_help);
+        default: return cli_getopt_error("extract", c, argv);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("extract", "what to read? (extract FILE... or "
+                                          "extract --aligned PAIRS)");
+    if (aligned && argc - optind != 1)
+        return cli_usage_error("extract", "--aligned reads one file of pairs");
+    if (aligned && no_gloss)
+        return cli_usage_error("extract",
+                               "--aligned needs the glossary's concepts");
+
+    gla_db *db = NULL;
+    gla_matcher *m = NULL;
+    int code = CLI_OK;
+    if (!no_gloss) {
+        code = cli_db_open(&db, db_opt, GLA_DB_READONLY, NULL);
+        if (code == CLI_OK)
+            code = open_matcher(&m, db, db_opt, lang);
+    }
+    gla_matcher *tm = NULL;
+    if (code == CLI_OK && aligned)
+        code = open_matcher(&tm, db, db_opt, to);
+    if (code == CLI_OK && aligned) {
+        gla_propose_opts po = GLA_PROPOSE_OPTS_INIT;
+        po.tgt_m = tm;
+        po.tgt_lang = to;
+        po.per_concept = top;
+        po.all_concepts = all;
+        actx a = {NULL, CLI_OK};
+        if (gla_proposer_new(&a.p, m, &po) != GLA_OK) {
+            cli_error("out of memory");
+            code = CLI_IO;
+        } else {
+            gla_bitext_opts bo = GLA_BITEXT_OPTS_INIT;
+            bo.src_lang = lang;
+            bo.tgt_lang = to;
+            gla_buf err = GLA_BUF_INIT;
+            int rc = gla_bitext_read_file(argv[optind], &bo, on_pair, &a, &err);
+            if (rc == GLA_EINTERNAL && a.code) {
+                code = a.code;
+            } else if (rc != GLA_OK) {
+                cli_error("%s", err.len ? err.data : gla_strerror(rc));
+                code = rc == GLA_ENOTFOUND || rc == GLA_EIO || rc == GLA_ENOMEM
+                           ? CLI_IO
+                           : CLI_INPUT;
+            }
+            gla_buf_dispose(&err);
+            if (code == CLI_OK) {
+                fputs("entry\tsource\trank\ttarget\tjoint\tn_source\t"
+                      "n_target\tdice\tllr\n",
+                      stdout);
+                if (gla_proposer_results(a.p, on_proposal, NULL) != GLA_OK)
+                    code = CLI_IO;
+            }
+            gla_proposer_free(a.p);
+        }
+    } else if (code == CLI_OK) {
+        gla_extract_opts eo = GLA_EXTRACT_OPTS_INIT;
+        eo.lang = lang;
+        eo.m = m;
+        eo.min_count = min_count;
+        eo.kinds = kinds;
+        gla_extractor *x = NULL;
+        if (gla_extractor_new(&x, &eo) != GLA_OK) {
+            cli_error("out of memory");
+            code = CLI_IO;
+        }
+        gla_buf source = GLA_BUF_INIT;
+        gla_buf_puts(&source, "extract:");
+        for (int i = optind; code == CLI_OK && i < argc; i++) {
+            gla_buf_printf(&source, " %s", cli_input_name(argv[i]));
+            code = feed_file(x, argv[i]);
+        }
+        if (code == CLI_OK) {
+            mctx mc;
+            memset(&mc, 0, sizeof mc);
+            mc.lang = lang;
+            mc.source = source.data;
+            int rc = gla_writer_new(&mc.w, GLA_FMT_TSV, stdout, NULL);
+            if (rc == GLA_OK)
+                rc = gla_extractor_results(x, on_candidate, &mc);
+            if (rc == GLA_OK)
+                rc = gla_writer_finish(mc.w);
+            if (rc != GLA_OK)
+                code = rc == GLA_EIO ? CLI_IO : CLI_INPUT;
+            else
+                cli_note("%zu candidate entries", mc.written);
+            gla_writer_free(mc.w);
+            for (size_t i = 0; i < mc.used.n; i++)
+                free(mc.used.v[i]);
+            free(mc.used.v);
+        }
+        gla_buf_dispose(&source);
+        gla_extractor_free(x);
+    }
+    gla_matcher_free(m);
+    gla_matcher_free(tm);
+    gla_db_close(db);
+    return cli_finish(code);
+}

@@ -1,0 +1,376 @@
+/*
+ * Tests of extract: acronym definitions (French order, another language's
+ * order, already known), Vietnamese-name-shaped sequences with the "Le"
+ * rule, variant clusters, frequent phrases, and equivalents proposed from
+ * aligned pairs, each over small texts written for the test.
+ */
+#include <glossalign/extract.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* ---- a small glossary ------------------------------------------------- */
+
+typedef struct tterm {
+    const char *lang, *text;
+    gla_status status;
+    gla_term_type type;
+} tterm;
+
+typedef struct tentry {
+    const char *ref;
+    gla_kind kind;
+    tterm terms[4];
+} tentry;
+
+static const tentry glossary[] = {
+    {"org.unmiss",
+     GLA_KIND_ORGANIZATION,
+     {{"fr", "Mission des Nations unies au Soudan du Sud",
+       GLA_STATUS_PREFERRED, 0},
+      {"fr", "MINUSS", GLA_STATUS_ADMITTED, GLA_TYPE_ACRONYM},
+      {"vi", "Phái bộ Liên hợp quốc tại Nam Sudan", GLA_STATUS_PREFERRED,
+       0}}},
+    {"person.phan-van-giang",
+     GLA_KIND_PERSON,
+     {{"fr", "Phan Van Giang", GLA_STATUS_PREFERRED, 0},
+      {"vi", "Phan Văn Giang", GLA_STATUS_PREFERRED, 0}}},
+    {"term.genie",
+     GLA_KIND_TERM,
+     {{"fr", "génie militaire", GLA_STATUS_PREFERRED, 0}}},
+    {"term.deminage",
+     GLA_KIND_TERM,
+     {{"fr", "déminage", GLA_STATUS_PREFERRED, 0}}},
+    {"term.hopital",
+     GLA_KIND_TERM,
+     {{"fr", "hôpital de campagne", GLA_STATUS_PREFERRED, 0},
+      {"vi", "bệnh viện dã chiến", GLA_STATUS_PREFERRED, 0}}},
+};
+
+static gla_matcher *build_matcher(const char *lang)
+{
+    gla_matcher_options mo = GLA_MATCHER_OPTIONS_INIT;
+    mo.source_lang = lang;
+    gla_matcher_builder *b = NULL;
+    assert_int_equal(gla_matcher_builder_new(&b, &mo), GLA_OK);
+    for (size_t i = 0; i < sizeof glossary / sizeof glossary[0]; i++) {
+        gla_entry e;
+        memset(&e, 0, sizeof e);
+        e.ref = (char *)glossary[i].ref;
+        e.kind = glossary[i].kind;
+        gla_term t[4];
+        memset(t, 0, sizeof t);
+        size_t n = 0;
+        for (; n < 4 && glossary[i].terms[n].lang; n++) {
+            t[n].lang = (char *)glossary[i].terms[n].lang;
+            t[n].text = (char *)glossary[i].terms[n].text;
+            t[n].status = glossary[i].terms[n].status;
+            t[n].type = glossary[i].terms[n].type;
+        }
+        e.terms = t;
+        e.n_terms = n;
+        assert_int_equal(gla_matcher_builder_add(b, &e), GLA_OK);
+    }
+    gla_matcher *m = NULL;
+    assert_int_equal(gla_matcher_build(&m, b, 0), GLA_OK);
+    gla_matcher_builder_free(b);
+    return m;
+}
+
+/* ---- collected candidates ------------------------------------------- */
+
+typedef struct got {
+    gla_cand_kind kind;
+    char text[128];
+    char long_form[128];
+    size_t count;
+    size_t n_forms;
+    char forms[4][128];
+    size_t n_contexts;
+    char known[64];
+} got;
+
+typedef struct sink {
+    got v[256];
+    size_t n;
+} sink;
+
+static int collect(void *ctx, const gla_candidate *c)
+{
+    sink *s = ctx;
+    assert_non_null(c->note);
+    assert_true(c->n_contexts >= 1 && c->n_contexts <= 3);
+    for (size_t i = 0; i < c->n_contexts; i++)
+        assert_null(strchr(c->contexts[i], '\n'));
+    if (s->n == 256)
+        return GLA_OK;
+    got *g = &s->v[s->n++];
+    memset(g, 0, sizeof *g);
+    g->kind = c->kind;
+    snprintf(g->text, sizeof g->text, "%s", c->text);
+    snprintf(g->long_form, sizeof g->long_form, "%s",
+             c->long_form ? c->long_form : "");
+    g->count = c->count;
+    g->n_forms = c->n_forms;
+    for (size_t i = 0; i < c->n_forms && i < 4; i++)
+        snprintf(g->forms[i], sizeof g->forms[i], "%s", c->forms[i]);
+    g->n_contexts = c->n_contexts;
+    snprintf(g->known, sizeof g->known, "%s",
+             c->known_ref ? c->known_ref : "");
+    return GLA_OK;
+}
+
+static const got *find(const sink *s, gla_cand_kind k, const char *text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].kind == k && strcmp(s->v[i].text, text) == 0)
+            return &s->v[i];
+    return NULL;
+}
+
+static void run(sink *s, const gla_matcher *m, const char *const *docs,
+                size_t n, size_t min_count)
+{
+    gla_extract_opts o = GLA_EXTRACT_OPTS_INIT;
+    o.m = m;
+    o.min_count = min_count;
+    gla_extractor *x = NULL;
+    assert_int_equal(gla_extractor_new(&x, &o), GLA_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(gla_extractor_feed(x, docs[i], strlen(docs[i])),
+                         GLA_OK);
+    memset(s, 0, sizeof *s);
+    assert_int_equal(gla_extractor_results(x, collect, s), GLA_OK);
+    gla_extractor_free(x);
+}
+
+/* Acronyms: (acronym, long form expected or NULL for none). */
+static void test_acronyms(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "Le Vietnam a envoyé des officiers à la Force intérimaire de "
+        "sécurité des Nations unies pour Abyei (FISNUA).",
+        "Un hôpital de campagne a rejoint la Mission des Nations unies au "
+        "Soudan du Sud (MINUSS) l'an dernier.",
+        "Il a rencontré la représentante du Programme des Nations unies "
+        "pour le développement (PNUD) à Hanoï.",
+        "Le Haut-Commissariat des Nations unies pour les réfugiés (UNHCR) "
+        "a salué l'accord.",
+        "Le Parti communiste du Vietnam (PCV) et le Parti communiste "
+        "chinois (PCC) ont signé.",
+        "Il travaille avec le Parti communiste du Vietnam (PCV) depuis 2019.",
+        "Cette phrase parle de (OK) sans définition.",
+    };
+    gla_matcher *m = build_matcher("fr");
+    sink s;
+    run(&s, m, docs, sizeof docs / sizeof docs[0], 3);
+    static const struct {
+        const char *acr, *long_form;
+        size_t count;
+    } want[] = {
+        {"FISNUA",
+         "Force intérimaire de sécurité des Nations unies pour Abyei", 1},
+        {"PNUD", "Programme des Nations unies pour le développement", 1},
+        {"UNHCR", "Haut-Commissariat des Nations unies pour les réfugiés", 1},
+        {"PCV", "Parti communiste du Vietnam", 2},
+        {"PCC", "Parti communiste chinois", 1},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const got *g = find(&s, GLA_CAND_ACRONYM, want[i].acr);
+        if (!g)
+            fail_msg("no candidate for %s", want[i].acr);
+        if (strcmp(g->long_form, want[i].long_form) != 0)
+            fail_msg("%s: long form '%s', expected '%s'", want[i].acr,
+                     g->long_form, want[i].long_form);
+        assert_int_equal(g->count, want[i].count);
+    }
+    /* known as one concept of the glossary: left out */
+    assert_null(find(&s, GLA_CAND_ACRONYM, "MINUSS"));
+    assert_null(find(&s, GLA_CAND_ACRONYM, "OK"));
+    gla_matcher_free(m);
+}
+
+static void test_foreign_order(void **state)
+{
+    (void)state;
+    /* UNMISS spells the English long form; the French one holds its
+     * letters in another order */
+    static const char *const docs[] = {
+        "Des casques bleus de la Mission des Nations unies au Soudan du Sud "
+        "(UNMISS) ont été déployés."};
+    sink s;
+    run(&s, NULL, docs, 1, 3);
+    const got *g = find(&s, GLA_CAND_ACRONYM, "UNMISS");
+    assert_non_null(g);
+    assert_string_equal(g->long_form,
+                        "Mission des Nations unies au Soudan du Sud");
+}
+
+static void test_vi_names(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "Le général Phan Van Giang a reçu Le Hoai Trung et Nguyen Thi Van "
+        "Anh. Le Vietnam et Le Caire ont parlé avec Paris.",
+        "Le ministre Le Hoai Trung est arrivé. Nguyên Thi Vân Anh aussi.",
+        "Le Duy est un mot. Madame Martin Dupont est venue.",
+    };
+    gla_matcher *m = build_matcher("fr");
+    sink s;
+    run(&s, m, docs, sizeof docs / sizeof docs[0], 3);
+    const got *g = find(&s, GLA_CAND_VI_NAME, "Le Hoai Trung");
+    assert_non_null(g);
+    assert_int_equal(g->count, 2);
+    g = find(&s, GLA_CAND_VI_NAME, "Nguyen Thi Van Anh");
+    assert_non_null(g);
+    assert_int_equal(g->count, 2);
+    assert_int_equal(g->n_forms, 2); /* with and without marks */
+    /* known to the glossary, not a syllable, or "Le" the article */
+    static const char *const not_names[] = {"Phan Van Giang", "Le Vietnam",
+                                            "Le Caire", "Vietnam", "Le Duy",
+                                            "Duy", "Martin Dupont"};
+    for (size_t i = 0; i < sizeof not_names / sizeof not_names[0]; i++)
+        if (find(&s, GLA_CAND_VI_NAME, not_names[i]))
+            fail_msg("'%s' proposed as a Vietnamese name", not_names[i]);
+    gla_matcher_free(m);
+}
+
+static void test_variants_and_phrases(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "Le commandant Staviskiy a visité le centre de formation. Le "
+        "centre de formation est neuf.",
+        "Selon Stavitski, le centre de formation accueille le génie "
+        "militaire et le déminage humanitaire.",
+        "Stavitski a parlé du déminage humanitaire à Hanoï.",
+        "Le déminage humanitaire reste la priorité, dit-on à Hanoi.",
+    };
+    gla_matcher *m = build_matcher("fr");
+    sink s;
+    run(&s, m, docs, sizeof docs / sizeof docs[0], 3);
+    const got *g = find(&s, GLA_CAND_VARIANT, "Stavitski");
+    assert_non_null(g);
+    assert_int_equal(g->count, 3);
+    assert_int_equal(g->n_forms, 2);
+    /* Hanoï/Hanoi: two forms, but only seen twice (min_count 3) */
+    assert_null(find(&s, GLA_CAND_VARIANT, "Hanoï"));
+    assert_null(find(&s, GLA_CAND_VARIANT, "Hanoi"));
+    g = find(&s, GLA_CAND_PHRASE, "centre de formation");
+    assert_non_null(g);
+    assert_int_equal(g->count, 3);
+    /* "déminage" is a glossary term: no phrase built on it */
+    assert_null(find(&s, GLA_CAND_PHRASE, "déminage humanitaire"));
+    assert_null(find(&s, GLA_CAND_PHRASE, "génie militaire"));
+    gla_matcher_free(m);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    gla_extractor *x = NULL;
+    assert_int_equal(gla_extractor_new(&x, NULL), GLA_OK);
+    static const char bad[] = "Texte \xC3 cassé";
+    assert_int_equal(gla_extractor_feed(x, bad, sizeof bad - 1), GLA_EUTF8);
+    assert_true(strlen(gla_extractor_errmsg(x)) > 0);
+    assert_int_equal(gla_extractor_feed(x, "", 0), GLA_OK);
+    gla_extractor_free(x);
+}
+
+/* ---- proposals -------------------------------------------------------- */
+
+typedef struct prop {
+    char ref[64];
+    char target[128];
+    size_t rank, joint;
+    double dice;
+} prop;
+
+typedef struct psink {
+    prop v[64];
+    size_t n;
+} psink;
+
+static int collect_prop(void *ctx, const gla_proposal *p)
+{
+    psink *s = ctx;
+    assert_true(p->dice > 0 && p->dice <= 1.0 + 1e-9);
+    assert_true(p->joint <= p->n_source && p->joint <= p->n_target);
+    if (s->n < 64) {
+        prop *d = &s->v[s->n++];
+        snprintf(d->ref, sizeof d->ref, "%s", p->ref);
+        snprintf(d->target, sizeof d->target, "%s", p->target);
+        d->rank = p->rank;
+        d->joint = p->joint;
+        d->dice = p->dice;
+    }
+    return GLA_OK;
+}
+
+static void test_proposals(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"Le déminage a commencé hier.", "Công tác rà phá bom mìn đã bắt đầu "
+                                         "hôm qua."},
+        {"Le déminage coûte cher.", "Rà phá bom mìn rất tốn kém."},
+        {"Ils financent le déminage au Laos.",
+         "Họ tài trợ rà phá bom mìn ở Lào."},
+        {"Le génie militaire et le déminage.",
+         "Công binh và rà phá bom mìn."},
+        {"Le génie militaire construit des ponts.",
+         "Công binh xây dựng cầu."},
+        {"Le génie militaire a un hôpital de campagne.",
+         "Công binh có bệnh viện dã chiến."},
+        {"Hier, il a plu.", "Hôm qua trời mưa."},
+    };
+    gla_matcher *m = build_matcher("fr");
+    gla_propose_opts o = GLA_PROPOSE_OPTS_INIT;
+    o.tgt_lang = "vi";
+    o.per_concept = 1;
+    gla_proposer *p = NULL;
+    assert_int_equal(gla_proposer_new(&p, m, &o), GLA_OK);
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        assert_int_equal(gla_proposer_feed(p, pairs[i][0],
+                                           strlen(pairs[i][0]), pairs[i][1],
+                                           strlen(pairs[i][1])),
+                         GLA_OK);
+    psink s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(gla_proposer_results(p, collect_prop, &s), GLA_OK);
+    /* déminage and génie militaire lack a Vietnamese term; the field
+     * hospital has one and gets no proposal */
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.v[0].ref, "term.deminage");
+    assert_string_equal(s.v[0].target, "rà phá bom mìn");
+    assert_int_equal(s.v[0].joint, 4);
+    assert_true(s.v[0].dice > 0.99);
+    assert_string_equal(s.v[1].ref, "term.genie");
+    assert_string_equal(s.v[1].target, "Công binh");
+    assert_int_equal(s.v[1].joint, 3);
+    static const char bad[] = "\xff";
+    assert_int_equal(gla_proposer_feed(p, "a", 1, bad, 1), GLA_EUTF8);
+    gla_proposer_free(p);
+    gla_matcher_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_acronyms),
+        cmocka_unit_test(test_foreign_order),
+        cmocka_unit_test(test_vi_names),
+        cmocka_unit_test(test_variants_and_phrases),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_proposals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
