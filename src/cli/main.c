@@ -10,6 +10,20 @@
 static const cli_command commands[] = {
     {"convert", cmd_convert, "decode any encoding to NFC UTF-8, repair mojibake"},
     {"normalize", cmd_normalize, "print the K0-K3 keys or tokens of a text"},
+    {"init", cmd_init, "create an empty glossary database"},
+    {"import", cmd_import, "merge glossary files into the database, atomically"},
+    {"export", cmd_export, "write the glossary as TSV, OmegaT, CSV, TBX or JSONL"},
+    {"add", cmd_add, "add a concept with its terms"},
+    {"edit", cmd_edit, "change a concept or its terms"},
+    {"delete", cmd_delete, "delete a concept or one of its terms"},
+    {"lookup", cmd_lookup, "find a term or name and show its concept"},
+    {"resolve", cmd_resolve, "resolve written names to ranked glossary entries"},
+    {"annotate", cmd_annotate, "mark every glossary term and name in a text"},
+    {"check", cmd_check, "check a translation against the glossary"},
+    {"align", cmd_align, "align a document and its translation by sentence"},
+    {"extract", cmd_extract, "propose new entries from a corpus or aligned text"},
+    {"stats", cmd_stats, "count concepts and terms"},
+    {"serve", cmd_serve, "local web app and JSON API for translators"},
 };
 
 static const size_t n_commands = sizeof commands / sizeof commands[0];
