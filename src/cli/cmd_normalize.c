@@ -1,13 +1,20 @@
 /*
  * glossalign normalize: print each line's key at one level, or its tokens
  * with their keys as TSV. Streams line by line, so memory stays bounded by
- * the longest line whatever the size of the file.
+ * the longest line whatever the size of the file; a line longer than
+ * NORMALIZE_LINE_MAX is refused before it is buffered whole.
  */
 #include "cli.h"
 #include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Longest line accepted, in bytes: a key with its byte map takes about
+ * six times the line (400 MB at worst); with --tokens every token costs
+ * some 60 bytes more, so the limit is lower there (250 MB at worst). */
+#define NORMALIZE_LINE_MAX ((size_t)64 << 20)
+#define NORMALIZE_TOKENS_LINE_MAX ((size_t)8 << 20)
 
 static const char normalize_help[] =
     "usage: glossalign normalize [--level LEVEL] [--tokens] [FILE|-]\n"
@@ -149,8 +156,19 @@ static int run_lines(nctx *c, FILE *f)
     size_t file_off = 0; /* file offset of b.data[0] */
     size_t lineno = 0;
     int eof = 0, code = CLI_OK;
+    size_t max = c->tokens ? NORMALIZE_TOKENS_LINE_MAX : NORMALIZE_LINE_MAX;
     while (code == CLI_OK) {
         char *nl = b.len > pos ? memchr(b.data + pos, '\n', b.len - pos) : NULL;
+        /* Refused as soon as that much is buffered, or once its end is
+         * found (the last read may have brought the whole line in). */
+        if ((nl ? (size_t)(nl - (b.data + pos)) : b.len - pos) > max) {
+            cli_error("%s:%zu: line longer than %zu bytes at byte offset %zu",
+                      cli_input_name(c->path), lineno + 1, max,
+                      file_off + pos);
+            cli_note("cut the text into lines (paragraphs) first");
+            code = CLI_INPUT;
+            break;
+        }
         if (!nl && !eof) {
             /* Keep the partial line, read more. */
             if (pos > 0) {
