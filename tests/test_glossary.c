@@ -1198,6 +1198,17 @@ static void test_import_merge(void **state)
     gla_db_hits_dispose(&h);
     gla_entry *a = NULL;
     assert_int_equal(gla_db_entry_get_ref(&a, f->db, "a"), GLA_OK);
+    /* An imported concept is logged compactly: its rows are its values. */
+    gla_db_change *ch = NULL;
+    size_t n_ch = 0;
+    assert_int_equal(gla_db_changes(&ch, &n_ch, f->db, 0, 0, "a"), GLA_OK);
+    assert_int_equal(n_ch, 1);
+    assert_string_equal(ch[0].action, "insert");
+    assert_string_equal(ch[0].table, "entries");
+    assert_int_equal(ch[0].row_id, a->id);
+    assert_null(ch[0].old_json);
+    assert_null(ch[0].new_json);
+    gla_db_changes_free(ch, n_ch);
 
     /* Again: nothing changes, nothing is logged. */
     int64_t log = sql_int(f->path, "SELECT count(*) FROM change_log");
@@ -1235,6 +1246,20 @@ static void test_import_merge(void **state)
                                       "WHERE tbl = 'terms' AND entry_ref = "
                                       "'a'"),
                      3);
+
+    /* The import gave the connection its foreign keys back: deleting b
+     * cascades to its term, logged whole. */
+    gla_entry *b = NULL;
+    assert_int_equal(gla_db_entry_get_ref(&b, f->db, "b"), GLA_OK);
+    assert_int_equal(gla_db_entry_delete(f->db, b->id), GLA_OK);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM terms WHERE "
+                                      "text = 'deux'"),
+                     0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM change_log "
+                                      "WHERE action = 'delete' AND old LIKE "
+                                      "'%\"deux\"%'"),
+                     1);
+    gla_entry_free(b);
 
     /* The same ref twice in one import names both places. */
     assert_int_equal(gla_db_import_begin(f->db), GLA_OK);

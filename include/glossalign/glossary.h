@@ -290,7 +290,9 @@ typedef struct gla_db_change {
     int64_t row_id;  /* id of the entry or term changed */
     char *entry_ref; /* ref of the concept concerned */
     char *old_json;  /* the row before (entries: with its terms), or NULL */
-    char *new_json;  /* the row after, or NULL */
+    char *new_json;  /* the row after, or NULL (a delete; a concept added
+                        by an import: its values are its rows, see
+                        docs/GLOSSARY-STORE.md) */
 } gla_db_change;
 
 /*

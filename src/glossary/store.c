@@ -628,7 +628,8 @@ static void bind_entry(sqlite3_stmt *st, const gla_entry *e, int64_t now)
 }
 
 /* Insert the prepared entry `e` (db->prep holds its terms). */
-static int apply_insert(int64_t *out_id, gla_db *db, const gla_entry *e)
+static int apply_insert(int64_t *out_id, gla_db *db, const gla_entry *e,
+                        int full_log)
 {
     int64_t now = db_now();
     sqlite3_stmt *st = db_stmt(db, ST_ENTRY_INSERT);
@@ -646,6 +647,12 @@ static int apply_insert(int64_t *out_id, gla_db *db, const gla_entry *e)
     if (rc != GLA_OK)
         return rc;
 
+    /* An import logs its new concepts compactly: the row itself is the
+     * value until a later update or delete logs it as `old`
+     * (docs/GLOSSARY-STORE.md). */
+    if (!full_log)
+        return log_change(db, now, "insert", "entries", id, e->ref, NULL,
+                          NULL);
     gla_buf *j = &db->json_new;
     gla_buf_clear(j);
     json_entry_open(j, e);
@@ -821,7 +828,7 @@ int gla_db_entry_add(int64_t *out_id, gla_db *db, const gla_entry *e)
         return rc;
     if ((rc = db_op_begin(db)) != GLA_OK)
         return rc;
-    return db_op_end(db, apply_insert(out_id, db, e));
+    return db_op_end(db, apply_insert(out_id, db, e, 1));
 }
 
 /* Update `old` to `e`, whose term ids are already resolved. */
@@ -1014,7 +1021,7 @@ int db_merge_entry(gla_db *db, const gla_entry *e, int known_new,
             return rc;
     }
     if (!old) {
-        rc = apply_insert(NULL, db, e);
+        rc = apply_insert(NULL, db, e, 0);
         if (rc == GLA_OK)
             *out_changed = *out_added = 1;
         return rc;

@@ -481,13 +481,19 @@ static size_t pick_canonical(const gla_entry *e, const char *lang)
 static int valid_utf8(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
+    /* One pass, no strlen: a NUL inside a sequence fails its continuation
+     * check, so the loop never reads past the terminator. */
+    for (size_t i = 0; p[i];) {
         unsigned c = p[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c < 0xE0 ? 2
-                                  : c >= 0xE0 && c < 0xF0 ? 3
-                                  : c >= 0xF0 && c < 0xF5 ? 4 : 0;
-        if (!k || i + k > n)
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xC2 && c < 0xE0   ? 2
+                   : c >= 0xE0 && c < 0xF0 ? 3
+                   : c >= 0xF0 && c < 0xF5 ? 4
+                                           : 0;
+        if (!k)
             return 0;
         for (size_t j = 1; j < k; j++)
             if ((p[i + j] & 0xC0) != 0x80)
