@@ -1,12 +1,15 @@
 /*
  * glossalign annotate: every glossary mention in a text, as TSV, JSON
- * Lines, inline mark-up or one self-contained HTML page. Input is decoded
+ * Lines, inline mark-up or one self-contained HTML page, with the partial
+ * mentions of people named before ("le général Giang"). Input is decoded
  * and scanned in chunks, and output written as mentions settle, so any
  * size of input runs in bounded memory; --jsonl makes it a pure filter
  * over one document per line.
  */
 #include "commands.h"
 #include "db_common.h"
+
+#include <glossalign/names.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -39,14 +42,28 @@ static const char annotate_help[] =
     "  --db PATH        the glossary (default: $GLOSSALIGN_DB, else the\n"
     "                   default glossary)\n"
     "  --no-cache       compile the glossary in memory; neither read nor\n"
-    "                   write its cache file (PATH.match)\n"
+    "                   write its cache file (PATH.match, PATH.names)\n"
+    "  --no-partial     do not report partial mentions of people\n"
     "  -h, --help       show this help\n"
     "\n"
     "TSV columns: start, end, surface, entry, kind, level, score, flags,\n"
     "canonical, target. Flags: glued (words glued in the copy were cut),\n"
     "deprecated (the term matched is deprecated), ambiguous (several\n"
-    "concepts share the span; alternatives in JSON), overlap (--all).\n"
-    "docs/MATCHING.md explains levels and scores.\n"
+    "concepts share the span; alternatives in JSON), overlap (--all),\n"
+    "partial (see below).\n"
+    "\n"
+    "Partial mentions: once a person is named in full (\"le g\xc3\xa9n\xc3\xa9ral "
+    "Phan\n"
+    "Van Giang\"), a later title followed by the given name (\"le g\xc3\xa9n\xc3\xa9ral\n"
+    "Giang\") or, for a foreign person, the surname, is reported on the\n"
+    "name words with level partial, score 0.70 and flag partial (inline:\n"
+    "\xe2\x9f\xa6LANG (partial): equivalent\xe2\x9f\xa7). A family name alone is never\n"
+    "resolved; the people named carry over the chunks of one input and\n"
+    "are forgotten between --jsonl documents. The names index (PATH.names)\n"
+    "is loaded only when a document names a person. --levels does not\n"
+    "filter them; --no-partial turns them off.\n"
+    "docs/MATCHING.md explains levels and scores, docs/NAMES.md partial\n"
+    "mentions.\n"
     "Exit codes: 0 ok, 2 usage, 3 bad input, 4 database, 5 I/O.\n";
 
 enum { FMT_TSV, FMT_JSON, FMT_INLINE, FMT_HTML };
@@ -232,6 +249,27 @@ static void out_html(out *o, const char *s, size_t n)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* A partial mention ("le général Giang" after "le général Phan Van
+ * Giang") is reported with this level, one past the matcher's levels, and
+ * this flag, above the matcher's flags. */
+#define LEVEL_PARTIAL ((gla_match_level)GLA_MATCH_LEVEL_COUNT)
+#define FLAG_PARTIAL 0x80000000u
+/* The score of a partial mention. */
+#define PARTIAL_SCORE 0.70
+/* Alternatives kept for a mention held back between feeds. */
+#define MAX_ALT 8
+
+static const char *level_name(gla_match_level l)
+{
+    return l == LEVEL_PARTIAL ? "partial" : gla_match_level_name(l);
+}
+
+/* A mention waiting to be written, its alternatives copied. */
+typedef struct pend {
+    gla_mention m;          /* the mention; surface is set when written */
+    uint32_t alt[MAX_ALT];  /* its alternatives */
+} pend;
+
 /* One concept met in the document (HTML). */
 typedef struct seen {
     uint32_t entry; /* concept index in the matcher */
@@ -252,6 +290,21 @@ typedef struct ann {
     int jsonl;               /* --jsonl */
     const char *doc_id;      /* jsonl: the raw JSON id of the document */
     size_t doc_id_len;       /* its length */
+    /* the document text still needed, bytes [win_base, win_base + len) */
+    gla_buf win;             /* that text */
+    size_t win_base;         /* its document offset */
+    pend *pend;              /* mentions taken, not yet written */
+    size_t n_pend, cap_pend; /* used, allocated */
+    pend *hits;              /* partial mentions of the current stretch */
+    size_t n_hits, cap_hits; /* used, allocated */
+    size_t done;             /* mentions written up to this offset */
+    size_t max_end;          /* end of the last mention written */
+    /* partial mentions */
+    int partial;             /* looked for (not --no-partial, not failed) */
+    int doc_person;          /* the document named a person */
+    const char *names_path;  /* glossary file for the names cache, or NULL */
+    gla_names *nm;           /* names index, opened at the first person */
+    gla_names_ctx *ctx;      /* the people named so far */
     /* HTML: concepts by first appearance, and an index over them */
     seen *seen;              /* concepts met */
     size_t n_seen, cap_seen; /* used, allocated */
@@ -396,13 +449,15 @@ static void write_tsv(ann *a, const gla_mention *mt)
     out_put(&a->o, "\t", 1);
     out_put(&a->o, mid, nmid);
     out_put(&a->o, "\t", 1);
-    out_str(&a->o, gla_match_level_name(mt->level));
+    out_str(&a->o, level_name(mt->level));
     out_put(&a->o, "\t", 1);
     out_score(&a->o, mt->score);
     out_put(&a->o, "\t", 1);
     if (mt->flags) {
         gla_buf_clear(&a->tmp);
-        gla_mention_flags_to_buf(&a->tmp, mt->flags);
+        gla_mention_flags_to_buf(&a->tmp, mt->flags & ~FLAG_PARTIAL);
+        if (mt->flags & FLAG_PARTIAL)
+            gla_buf_printf(&a->tmp, "%spartial", a->tmp.len ? "," : "");
         out_put(&a->o, a->tmp.data ? a->tmp.data : "", a->tmp.len);
     }
     out_put(&a->o, "\t", 1);
@@ -421,15 +476,15 @@ static void write_json(ann *a, const gla_mention *mt)
     out_jsonz(&a->o, e.ref);
     out_fmt(&a->o, ",\"kind\":\"%s\",\"level\":\"%s\",\"score\":%.2f,"
                    "\"flags\":[",
-            gla_kind_name(e.kind), gla_match_level_name(mt->level),
-            mt->score);
+            gla_kind_name(e.kind), level_name(mt->level), mt->score);
     static const struct {
         unsigned bit;
         const char *name;
     } flags[] = {{GLA_MENTION_GLUED, "glued"},
                  {GLA_MENTION_DEPRECATED, "deprecated"},
                  {GLA_MENTION_AMBIGUOUS, "ambiguous"},
-                 {GLA_MENTION_OVERLAP, "overlap"}};
+                 {GLA_MENTION_OVERLAP, "overlap"},
+                 {FLAG_PARTIAL, "partial"}};
     int first = 1;
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         if (!(mt->flags & flags[i].bit))
@@ -469,9 +524,9 @@ static int write_text_to(ann *a, size_t to)
 {
     if (to <= a->printed)
         return GLA_OK;
-    const char *p;
-    if (gla_scanner_text(&p, a->s, a->printed, to) != GLA_OK)
+    if (a->printed < a->win_base || to > a->win_base + a->win.len)
         return GLA_EINTERNAL;
+    const char *p = a->win.data + (a->printed - a->win_base);
     if (a->format == FMT_HTML)
         out_html(&a->o, p, to - a->printed);
     else if (a->jsonl) {
@@ -494,10 +549,12 @@ static void write_inline(ann *a, const gla_mention *mt)
     const char *t = targets(a, mt->entry);
     gla_buf mark = GLA_BUF_INIT;
     gla_buf_put(&mark, mt->surface, mt->span.end - mt->span.start);
+    const char *pm = (mt->flags & FLAG_PARTIAL) ? " (partial)" : "";
     if (*t)
-        gla_buf_printf(&mark, "\xe2\x9f\xa6%s: %s\xe2\x9f\xa7", a->to, t);
+        gla_buf_printf(&mark, "\xe2\x9f\xa6%s%s: %s\xe2\x9f\xa7", a->to, pm,
+                       t);
     else
-        gla_buf_printf(&mark, "\xe2\x9f\xa6%s\xe2\x9f\xa7", e.ref);
+        gla_buf_printf(&mark, "\xe2\x9f\xa6%s%s\xe2\x9f\xa7", e.ref, pm);
     if (a->jsonl) {
         gla_buf_clear(&a->tmp);
         out sub = {a->tmp, 0, 0};
@@ -525,10 +582,11 @@ static void write_html_mark(ann *a, const gla_mention *mt)
         return;
     }
     a->seen[i].count++;
-    out_fmt(&a->o, "<mark class=\"m k-%s lv-%s%s%s\" data-i=\"%zu\" ",
-            kind_class(e.kind), gla_match_level_name(mt->level),
+    out_fmt(&a->o, "<mark class=\"m k-%s lv-%s%s%s%s\" data-i=\"%zu\" ",
+            kind_class(e.kind), level_name(mt->level),
             (mt->flags & GLA_MENTION_GLUED) ? " glued" : "",
-            (mt->flags & GLA_MENTION_AMBIGUOUS) ? " ambiguous" : "", i);
+            (mt->flags & GLA_MENTION_AMBIGUOUS) ? " ambiguous" : "",
+            (mt->flags & FLAG_PARTIAL) ? " partial" : "", i);
     if (mt->n_alt) {
         /* the other concepts of an ambiguous span, for the panel */
         out_str(&a->o, "data-alt=\"");
@@ -554,43 +612,273 @@ static void write_html_mark(ann *a, const gla_mention *mt)
     out_str(&a->o, "</mark>");
 }
 
-/* Write every mention settled so far, and for text formats the text up
- * to the settled point. */
-static int drain(ann *a)
+/* Write one mention in the output format. */
+static int emit(ann *a, pend *p)
+{
+    gla_mention *mt = &p->m;
+    if (mt->span.start < a->win_base ||
+        mt->span.end > a->win_base + a->win.len)
+        return GLA_EINTERNAL;
+    mt->surface = a->win.data + (mt->span.start - a->win_base);
+    mt->alt = p->alt;
+    a->n_mentions++;
+    if (mt->span.end > a->max_end)
+        a->max_end = mt->span.end;
+    switch (a->format) {
+    case FMT_TSV: write_tsv(a, mt); break;
+    case FMT_JSON:
+        if (a->jsonl) {
+            if (!a->first_in_doc)
+                out_put(&a->o, ",", 1);
+            a->first_in_doc = 0;
+        }
+        write_json(a, mt);
+        if (!a->jsonl)
+            out_put(&a->o, "\n", 1);
+        break;
+    case FMT_INLINE:
+    case FMT_HTML:
+        if (mt->span.start < a->printed)
+            break; /* cannot happen without --all */
+        if (write_text_to(a, mt->span.start) != GLA_OK)
+            return GLA_EINTERNAL;
+        if (a->format == FMT_INLINE)
+            write_inline(a, mt);
+        else
+            write_html_mark(a, mt);
+        a->printed = mt->span.end;
+        break;
+    default: break;
+    }
+    return GLA_OK;
+}
+
+static int pend_push(pend **v, size_t *n, size_t *cap, const gla_mention *m)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        pend *p = realloc(*v, c * sizeof *p);
+        if (!p)
+            return GLA_ENOMEM;
+        *v = p;
+        *cap = c;
+    }
+    pend *p = &(*v)[(*n)++];
+    p->m = *m;
+    p->m.surface = NULL;
+    p->m.n_alt = m->n_alt < MAX_ALT ? m->n_alt : MAX_ALT;
+    for (size_t i = 0; i < p->m.n_alt; i++)
+        p->alt[i] = m->alt[i];
+    p->m.alt = NULL;
+    return GLA_OK;
+}
+
+/* Open the names index and the document context, at the first person. */
+static int names_start(ann *a)
+{
+    if (a->ctx)
+        return GLA_OK;
+    gla_buf err = GLA_BUF_INIT;
+    int rc = gla_names_open(&a->nm, a->db, a->names_path, NULL, &err);
+    if (rc == GLA_OK)
+        rc = gla_names_ctx_new(&a->ctx, a->nm);
+    if (rc == GLA_ENOMEM) {
+        gla_buf_dispose(&err);
+        return rc;
+    }
+    if (rc != GLA_OK) {
+        cli_warn("partial mentions of people are not reported: cannot load "
+                 "the names index: %s",
+                 err.len ? err.data
+                 : rc == GLA_EDB ? gla_db_errmsg(a->db)
+                                 : gla_strerror(rc));
+        gla_names_free(a->nm);
+        a->nm = NULL;
+        a->partial = 0;
+    }
+    gla_buf_dispose(&err);
+    return GLA_OK;
+}
+
+/* Look for partial mentions in the document bytes [from, to), which the
+ * window holds, and keep those that touch no mention written or about to
+ * be (the first `np` of a->pend). */
+static int partial_scan(ann *a, size_t from, size_t to, size_t np)
+{
+    if (to <= from || !a->ctx)
+        return GLA_OK;
+    gla_name_hits *h = NULL;
+    int rc = gla_names_ctx_scan(&h, a->ctx, a->win.data + (from - a->win_base),
+                                to - from);
+    if (rc == GLA_EUTF8)
+        return GLA_OK; /* text that is not UTF-8 names nobody */
+    if (rc != GLA_OK)
+        return rc;
+    for (size_t i = 0; i < h->n && rc == GLA_OK; i++) {
+        const gla_name_hit *x = &h->hits[i];
+        const gla_name_matches *res = x->m;
+        if (!res || res->n == 0)
+            continue;
+        gla_mention m;
+        memset(&m, 0, sizeof m);
+        m.span.start = from + x->name.start;
+        m.span.end = from + x->name.end;
+        if (m.span.start < a->max_end)
+            continue;
+        int clash = 0;
+        for (size_t k = 0; k < np && !clash; k++)
+            clash = a->pend[k].m.span.start < m.span.end &&
+                    m.span.start < a->pend[k].m.span.end;
+        if (clash || gla_matcher_find_ref(&m.entry, a->m, res->cands[0].ref) !=
+                         GLA_OK)
+            continue;
+        uint32_t alt[MAX_ALT];
+        for (size_t k = 1; k < res->n && m.n_alt < MAX_ALT; k++)
+            if (gla_matcher_find_ref(&alt[m.n_alt], a->m, res->cands[k].ref) ==
+                GLA_OK)
+                m.n_alt++;
+        m.alt = alt;
+        m.level = LEVEL_PARTIAL;
+        m.score = PARTIAL_SCORE;
+        m.flags = FLAG_PARTIAL |
+                  (res->status == GLA_NAME_AMBIGUOUS ? GLA_MENTION_AMBIGUOUS
+                                                      : 0u);
+        rc = pend_push(&a->hits, &a->n_hits, &a->cap_hits, &m);
+    }
+    gla_name_hits_free(h);
+    return rc;
+}
+
+/* Where the text up to `settled` may be cut without splitting a
+ * "title Name" run: after the last line break or full stop past `from`;
+ * `from` itself when there is none. */
+static size_t sentence_cut(const ann *a, size_t from, size_t settled)
+{
+    const char *t = a->win.data;
+    for (size_t i = settled; i > from; i--) {
+        char c = t[i - 1 - a->win_base];
+        if (c == '\n' || ((c == '.' || c == '!' || c == '?') && i < settled &&
+                          t[i - a->win_base] == ' '))
+            return i;
+    }
+    return from;
+}
+
+/* Take the mentions settled so far; write those before the point where
+ * the text may be cut, with the partial mentions found up to it, and the
+ * text up to it for the text formats. With `last` the document ends. */
+static int drain(ann *a, int last)
 {
     gla_mention mt;
-    while (gla_scanner_next(&mt, a->s) == GLA_OK) {
-        a->n_mentions++;
-        switch (a->format) {
-        case FMT_TSV: write_tsv(a, &mt); break;
-        case FMT_JSON:
-            if (a->jsonl) {
-                if (!a->first_in_doc)
-                    out_put(&a->o, ",", 1);
-                a->first_in_doc = 0;
-            }
-            write_json(a, &mt);
-            if (!a->jsonl)
-                out_put(&a->o, "\n", 1);
-            break;
-        case FMT_INLINE:
-        case FMT_HTML:
-            if (mt.span.start < a->printed)
-                break; /* cannot happen without --all */
-            if (write_text_to(a, mt.span.start) != GLA_OK)
-                return GLA_EINTERNAL;
-            if (a->format == FMT_INLINE)
-                write_inline(a, &mt);
-            else
-                write_html_mark(a, &mt);
-            a->printed = mt.span.end;
-            break;
-        default: break;
-        }
+    int rc;
+    while (gla_scanner_next(&mt, a->s) == GLA_OK)
+        if ((rc = pend_push(&a->pend, &a->n_pend, &a->cap_pend, &mt)) !=
+            GLA_OK)
+            return rc;
+    size_t settled = gla_scanner_settled(a->s);
+    if (settled < a->done)
+        settled = a->done;
+    size_t cut = settled;
+    if (a->partial && !last) {
+        cut = sentence_cut(a, a->done, settled);
+        if (cut == a->done && settled - a->done > (1u << 20))
+            cut = settled; /* no sentence ends: do not hold text forever */
     }
-    if (a->format == FMT_INLINE || a->format == FMT_HTML)
-        return write_text_to(a, gla_scanner_settled(a->s));
+    size_t np = 0;
+    while (np < a->n_pend && a->pend[np].m.span.start < cut)
+        np++;
+    a->n_hits = 0;
+    if (a->partial) {
+        /* Scan up to each person named, then record that person. */
+        size_t pos = a->done;
+        for (size_t i = 0; i < np && a->partial; i++) {
+            gla_match_entry e;
+            const gla_mention *m = &a->pend[i].m;
+            if (gla_matcher_entry(&e, a->m, m->entry) != GLA_OK ||
+                e.kind != GLA_KIND_PERSON)
+                continue;
+            a->doc_person = 1;
+            if ((rc = names_start(a)) != GLA_OK)
+                return rc;
+            if (!a->partial)
+                break;
+            if (m->span.start > pos) {
+                if ((rc = partial_scan(a, pos, m->span.start, np)) != GLA_OK)
+                    return rc;
+                pos = m->span.start;
+            }
+            rc = gla_names_ctx_add(a->ctx, e.ref,
+                                   a->win.data + (m->span.start - a->win_base),
+                                   m->span.end - m->span.start);
+            if (rc == GLA_ENOMEM)
+                return rc;
+        }
+        if (a->partial && a->doc_person &&
+            (rc = partial_scan(a, pos, cut, np)) != GLA_OK)
+            return rc;
+    }
+    /* Both lists are in order of start: merge them. */
+    size_t i = 0, k = 0;
+    while (i < np || k < a->n_hits) {
+        pend *p;
+        if (k == a->n_hits || (i < np && a->pend[i].m.span.start <=
+                                             a->hits[k].m.span.start))
+            p = &a->pend[i++];
+        else
+            p = &a->hits[k++];
+        if ((rc = emit(a, p)) != GLA_OK)
+            return rc;
+    }
+    if (np) {
+        memmove(a->pend, a->pend + np, (a->n_pend - np) * sizeof *a->pend);
+        a->n_pend -= np;
+    }
+    a->done = cut;
+    if (a->format == FMT_INLINE || a->format == FMT_HTML) {
+        if ((rc = write_text_to(a, cut)) != GLA_OK)
+            return rc;
+    }
+    /* Drop the text nothing needs any more. */
+    size_t keep = cut;
+    if ((a->format == FMT_INLINE || a->format == FMT_HTML) && a->printed < keep)
+        keep = a->printed;
+    if (a->n_pend && a->pend[0].m.span.start < keep)
+        keep = a->pend[0].m.span.start;
+    size_t drop = keep > a->win_base ? keep - a->win_base : 0;
+    if (drop > a->win.len)
+        drop = a->win.len;
+    if (drop && (drop == a->win.len || drop >= (1u << 16))) {
+        memmove(a->win.data, a->win.data + drop, a->win.len - drop);
+        a->win.len -= drop;
+        a->win_base += drop;
+    }
     return GLA_OK;
+}
+
+/* Feed `len` bytes of the document and write what settles. */
+static int feed(ann *a, const char *text, size_t len, int last)
+{
+    if (len && gla_buf_put(&a->win, text, len) != GLA_OK)
+        return GLA_ENOMEM;
+    int rc = gla_scanner_feed(a->s, text ? text : "", len, last);
+    if (rc == GLA_OK)
+        rc = drain(a, last);
+    return rc;
+}
+
+/* A new document begins (--jsonl). */
+static void doc_reset(ann *a)
+{
+    gla_scanner_reset(a->s);
+    gla_names_ctx_reset(a->ctx);
+    a->win.len = 0;
+    a->win_base = 0;
+    a->n_pend = 0;
+    a->n_hits = 0;
+    a->done = 0;
+    a->max_end = 0;
+    a->printed = 0;
+    a->doc_person = 0;
 }
 
 /* ---- HTML page ----------------------------------------------------------- */
@@ -624,6 +912,7 @@ static const char html_css[] =
     "mark.m.selected{outline:2px solid #1d2b3a}\n"
     "mark.glued{border-bottom:2px dotted #c00}\n"
     "mark.ambiguous{border-bottom:2px dashed #b60}\n"
+    "mark.partial{outline:1px dashed #557}\n"
     ".k-person{background:#ffd9a8}.k-place{background:#b9e8c4}\n"
     ".k-organization{background:#c6dbff}.k-rank{background:#e9d1ff}\n"
     ".k-unit{background:#ffd1e1}.k-event{background:#fff1a1}\n"
@@ -879,9 +1168,7 @@ static int annotate_stream(ann *a, FILE *f, const char *path,
             code = rc == GLA_ENOMEM ? CLI_IO : CLI_INPUT;
             break;
         }
-        rc = gla_scanner_feed(a->s, text.data ? text.data : "", text.len, eof);
-        if (rc == GLA_OK)
-            rc = drain(a);
+        rc = feed(a, text.data, text.len, eof);
         if (rc != GLA_OK) {
             cli_error("%s: %s", cli_input_name(path),
                       rc == GLA_ENOMEM ? "out of memory"
@@ -1225,20 +1512,16 @@ static int annotate_jsonl(ann *a, FILE *f, const char *path)
         }
         a->doc_id = ib > ia ? p.s + ia : "null";
         a->doc_id_len = ib > ia ? ib - ia : 4;
-        a->printed = 0;
+        doc_reset(a);
         a->n_mentions = 0;
         a->first_in_doc = 1;
-        gla_scanner_reset(a->s);
         if (a->format != FMT_TSV) {
             out_str(&a->o, "{\"id\":");
             out_put(&a->o, a->doc_id, a->doc_id_len);
             out_str(&a->o, a->format == FMT_INLINE ? ",\"inline\":\""
                                                    : ",\"mentions\":[");
         }
-        int rc = gla_scanner_feed(a->s, text.data ? text.data : "", text.len,
-                                  1);
-        if (rc == GLA_OK)
-            rc = drain(a);
+        int rc = feed(a, text.data, text.len, 1);
         if (rc != GLA_OK) {
             cli_error("%s:%zu: %s", cli_input_name(path), lineno,
                       rc == GLA_ENOMEM ? "out of memory"
@@ -1282,13 +1565,14 @@ int cmd_annotate(int argc, char **argv)
         {"title", required_argument, NULL, 'T'},
         {"db", required_argument, NULL, 'd'},
         {"no-cache", no_argument, NULL, 'N'},
+        {"no-partial", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db_opt = NULL, *to = NULL, *from = "fr", *encoding = NULL;
     const char *title = NULL, *format = NULL;
     unsigned levels = GLA_MATCH_LEVELS_ALL;
-    int all = 0, jsonl = 0, no_cache = 0, c;
+    int all = 0, jsonl = 0, no_cache = 0, no_partial = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
@@ -1312,6 +1596,7 @@ int cmd_annotate(int argc, char **argv)
         case 'T': title = optarg; break;
         case 'd': db_opt = optarg; break;
         case 'N': no_cache = 1; break;
+        case 'P': no_partial = 1; break;
         case 'h': return cli_help_text(annotate_help);
         default: return cli_getopt_error("annotate", c, argv);
         }
@@ -1370,11 +1655,13 @@ int cmd_annotate(int argc, char **argv)
     a.format = fmt;
     a.to = to;
     a.jsonl = jsonl;
+    a.partial = !no_partial;
     int code = cli_db_open(&a.db, db_opt, GLA_DB_READONLY, NULL);
     if (code != CLI_OK) {
         cli_close_input(in);
         return code;
     }
+    a.names_path = no_cache ? NULL : cli_db_path(db_opt);
     gla_matcher_options mo = GLA_MATCHER_OPTIONS_INIT;
     mo.source_lang = from;
     int rc = gla_matcher_open(&a.m, a.db, no_cache ? NULL : cli_db_path(db_opt),
@@ -1426,6 +1713,11 @@ int cmd_annotate(int argc, char **argv)
     gla_buf_dispose(&a.tmp);
     gla_buf_dispose(&a.tcache_text);
     gla_buf_dispose(&a.rcache_text);
+    gla_buf_dispose(&a.win);
+    free(a.pend);
+    free(a.hits);
+    gla_names_ctx_free(a.ctx);
+    gla_names_free(a.nm);
     free(a.seen);
     free(a.slot);
     gla_scanner_free(a.s);

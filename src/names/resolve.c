@@ -74,7 +74,7 @@ static int map_grow(nm_map *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
     uint64_t *h = calloc(cap, sizeof *h);
-    uint32_t *v = malloc(cap * sizeof *v);
+    uint32_t *v = calloc(cap, sizeof *v); /* saved whole in the cache */
     if (!h || !v) {
         free(h);
         free(v);
