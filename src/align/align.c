@@ -427,8 +427,8 @@ static int lex_anchors(anchors *out, const anchors *wd, const lexpair *lp,
 static int learn_lexicon(anchors *xs, anchors *xt, const gla_beads *b,
                          const anchors *wds, const anchors *wdt)
 {
-    size_t *rs = malloc((b->n + 1) * sizeof *rs);
-    size_t *rt = malloc((b->n + 1) * sizeof *rt);
+    size_t *rs = calloc(b->n + 1, sizeof *rs);
+    size_t *rt = calloc(b->n + 1, sizeof *rt);
     wcount *cs = NULL, *ct = NULL;
     size_t ncs = 0, nct = 0, nr = 0;
     lexmap m = {NULL, 0, 0};

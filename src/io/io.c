@@ -664,7 +664,7 @@ int io_text_new(io_rd *r, size_t *slot, const char *s, size_t len, size_t line,
 int io_text_join(io_rd *r, size_t *slot, const char *sep, const char *s,
                  size_t len, size_t line, size_t col, const char *what)
 {
-    size_t part;
+    size_t part = 0;
     int rc = io_text_new(r, &part, s, len, line, col, what);
     if (rc)
         return rc;
