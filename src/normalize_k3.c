@@ -52,10 +52,14 @@ static int ends_with(const word *x, const char *suf)
     return x->n >= l && memcmp(x->w + x->n - l, suf, l) == 0;
 }
 
-static int at(const word *x, size_t pos, const char *pat)
+/* Whether pat occurs at pos; compared byte by byte, so most positions are
+ * settled by their first byte. */
+static inline int at(const word *x, size_t pos, const char *pat)
 {
-    size_t l = strlen(pat);
-    return pos + l <= x->n && memcmp(x->w + pos, pat, l) == 0;
+    for (size_t k = 0; pat[k]; k++)
+        if (pos + k >= x->n || x->w[pos + k] != pat[k])
+            return 0;
+    return 1;
 }
 
 static void one_pass(word *x)
@@ -85,12 +89,17 @@ static void one_pass(word *x)
     /* chtch | shch | tch | sch | ch | sh -> c */
     static const char *const hush[] = {"chtch", "shch", "tch", "sch",
                                        "ch",    "sh",   NULL};
-    for (size_t p = 0; p < x->n; p++)
+    for (size_t p = 0; p < x->n; p++) {
+        /* every pattern starts with c, s or t */
+        char c = x->w[p];
+        if (c != 'c' && c != 's' && c != 't')
+            continue;
         for (const char *const *h = hush; *h; h++)
             if (at(x, p, *h)) {
                 replace(x, p, strlen(*h), "c");
                 break;
             }
+    }
     /* zh -> j */
     for (size_t p = 0; p < x->n; p++)
         if (at(x, p, "zh"))
@@ -140,12 +149,38 @@ static void one_pass(word *x)
     }
 }
 
+/* Whether some rule of one_pass() could fire on the word: a cheap
+ * superset of every rule's trigger (a y anywhere; one of the pairs ch, sh,
+ * zh, ts, gu, ou, ie; a doubled letter; a final ine or ij). When it says
+ * no, one_pass() would leave the word as it is, so the rewrite stops
+ * without running the rules. */
+static int may_fire(const char *w, size_t n)
+{
+    for (size_t p = 0; p < n; p++) {
+        char c = w[p];
+        if (c == 'y')
+            return 1;
+        if (p + 1 < n) {
+            char d = w[p + 1];
+            if (c == d || (d == 'h' && (c == 'c' || c == 's' || c == 'z')) ||
+                (c == 't' && d == 's') || (c == 'g' && d == 'u') ||
+                (c == 'o' && d == 'u') || (c == 'i' && d == 'e'))
+                return 1;
+        }
+    }
+    if (n >= 4 && memcmp(w + n - 3, "ine", 3) == 0)
+        return 1;
+    return n >= 3 && w[n - 2] == 'i' && w[n - 1] == 'j';
+}
+
 static size_t rewrite_word(char *w, uint32_t *m, size_t n)
 {
     /* Every rule that fires shortens the word or turns a y into i, so
      * this loop ends; the bound only guards against a slip in a rule. */
     word x = {w, m, n, 0};
     for (size_t pass = 0; pass < 2 * n + 2; pass++) {
+        if (!may_fire(x.w, x.n))
+            break;
         x.changed = 0;
         one_pass(&x);
         if (!x.changed)

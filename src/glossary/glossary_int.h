@@ -63,6 +63,8 @@ struct gla_db {
     gla_normalizer *norm;       /* builds keys */
     gla_buf err;                /* last error message */
     gla_buf arena;              /* NFC texts and keys of the op at hand */
+    uint32_t *k3map;            /* scratch byte map for the K3 rewrite */
+    size_t k3map_cap;           /* its allocated entries */
     gla_buf json_old;           /* change-log values */
     gla_buf json_new;           /* change-log values */
     db_prep_term *prep;         /* prepared terms of the op at hand */

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "glossary_int.h"
+#include "../normalize_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -229,19 +230,43 @@ int gla_db_schema_version(const gla_db *db)
 
 int db_keys(gla_db *db, db_prep_term *p, const char *s, size_t len)
 {
-    static const gla_level levels[3] = {GLA_K1, GLA_K2, GLA_K3};
-    size_t *off[3] = {&p->k1, &p->k2, &p->k3};
-    size_t *n[3] = {&p->k1_len, &p->k2_len, &p->k3_len};
-    for (int i = 0; i < 3; i++) {
-        size_t start = db->arena.len;
-        int rc = gla_normalize_to_buf(&db->arena, db->norm, levels[i], s, len);
+    static const gla_level levels[2] = {GLA_K1, GLA_K2};
+    size_t *off[2] = {&p->k1, &p->k2};
+    size_t *n[2] = {&p->k1_len, &p->k2_len};
+    gla_key key = {0};
+    for (int i = 0; i < 2; i++) {
+        int rc = gla_normalize(&key, db->norm, levels[i], s, len);
+        if (rc == GLA_OK) {
+            *off[i] = db->arena.len;
+            rc = gla_buf_put(&db->arena, key.s, key.len);
+        }
         if (rc != GLA_OK)
             return db_fail(db, rc, "cannot compute the %s key: %s",
                            gla_level_name(levels[i]),
-                           gla_normalizer_errmsg(db->norm));
-        *off[i] = start;
-        *n[i] = db->arena.len - start;
+                           rc == GLA_ENOMEM ? "out of memory"
+                                            : gla_normalizer_errmsg(db->norm));
+        *n[i] = db->arena.len - *off[i];
     }
+    /* K3 is the transliteration rewrite of the K2 key (normalize.c runs
+     * gla_k3_rewrite() on its K2 output), so it starts from the K2 just
+     * made instead of normalising the text a third time. `key` still holds
+     * K2 and its byte map. */
+    if (db->k3map_cap < key.len + 1) {
+        size_t cap = key.len + 1 > 256 ? key.len + 1 : 256;
+        uint32_t *m = realloc(db->k3map, cap * sizeof *m);
+        if (!m)
+            return db_fail(db, GLA_ENOMEM, "out of memory");
+        db->k3map = m;
+        db->k3map_cap = cap;
+    }
+    if (key.len)
+        memcpy(db->k3map, key.map, key.len * sizeof *db->k3map);
+    p->k3 = db->arena.len;
+    if (gla_buf_put(&db->arena, key.s, key.len) != GLA_OK)
+        return db_fail(db, GLA_ENOMEM, "out of memory");
+    p->k3_len = gla_k3_rewrite(db->arena.data + p->k3, db->k3map, key.len);
+    db->arena.len = p->k3 + p->k3_len;
+    db->arena.data[db->arena.len] = '\0';
     /* K2 compact is K2 without its spaces (docs/NORMALIZATION.md); making
      * it here saves a quarter of the key work of a bulk import. The tests
      * compare it with gla_normalize(GLA_K2_COMPACT). */
@@ -590,6 +615,7 @@ void gla_db_close(gla_db *db)
     gla_normalizer_free(db->norm);
     gla_buf_dispose(&db->err);
     gla_buf_dispose(&db->arena);
+    free(db->k3map);
     gla_buf_dispose(&db->json_old);
     gla_buf_dispose(&db->json_new);
     free(db->prep);
