@@ -318,6 +318,19 @@ static int split_word(gla_scanner *s, const char *raw, size_t a, size_t b,
     return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The bytes of a token of n < 16 bytes within its first two words: a
+ * table rather than variable shifts, since lookup() runs once per token. */
+#define LOW(n) ((UINT64_C(1) << (8 * (n))) - 1)
+static const uint64_t tok_mask[16][2] = {
+    {0, 0},           {LOW(1), 0},      {LOW(2), 0},      {LOW(3), 0},
+    {LOW(4), 0},      {LOW(5), 0},      {LOW(6), 0},      {LOW(7), 0},
+    {~UINT64_C(0), 0}, {~UINT64_C(0), LOW(1)}, {~UINT64_C(0), LOW(2)},
+    {~UINT64_C(0), LOW(3)}, {~UINT64_C(0), LOW(4)}, {~UINT64_C(0), LOW(5)},
+    {~UINT64_C(0), LOW(6)}, {~UINT64_C(0), LOW(7)}};
+#undef LOW
+#endif
+
 /* The cache entry of raw[0, len) of kind `kind`; its index goes to *out.
  * Tokens of up to 16 bytes (nearly all) are hashed and compared as two
  * words, without touching the arena. */
@@ -332,12 +345,8 @@ static int lookup(gla_scanner *s, const char *raw, size_t len, int kind,
     if (len < 16) {
         /* keep the token's bytes only */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        if (len < 8) {
-            w0 &= (UINT64_C(1) << (8 * len)) - 1;
-            w1 = 0;
-        } else {
-            w1 &= len == 8 ? 0 : (UINT64_C(1) << (8 * (len - 8))) - 1;
-        }
+        w0 &= tok_mask[len][0];
+        w1 &= tok_mask[len][1];
 #else
         unsigned char m[16];
         memset(m, 0xff, 16);
@@ -640,6 +649,57 @@ static int resolve(gla_scanner *s, uint64_t limit, int final)
 
 /* ---- the token stream ----------------------------------------------------- */
 
+/* Candidates of the outputs of state st of class automaton v, the token
+ * t (number T) ending them. Kept out of push_raw() so that its usual
+ * path, with no output, stays short. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int outputs(gla_scanner *s, const ac_view *v, uint32_t st, uint64_t T,
+                   const stok *t)
+{
+    const gla_matcher *m = s->m;
+    for (uint32_t o = ac_first_out(v, st); o != AC_NONE;
+         o = ac_next_out(v, o)) {
+        uint32_t d = v->depth[o];
+        if (d == 0 || d > T + 1 || d > GLA_MATCH_MAX_TOKENS)
+            continue;
+        uint64_t first = T + 1 - d;
+        uint32_t lo, hi;
+        ac_out_range(v, o, &lo, &hi);
+        for (uint32_t i = lo; i < hi; i++) {
+            uint32_t pi = v->outs[i];
+            if (pi >= m->h->n_patterns)
+                continue;
+            const img_pat *p = &m->pats[pi];
+            if (p->n != d || p->entry >= m->h->n_entries)
+                continue;
+            int glued;
+            int level = verify(s, p, first, &glued);
+            if (level < 0 || !(s->levels & GLA_MATCH_LEVEL_BIT(level)))
+                continue;
+            cand cd;
+            memset(&cd, 0, sizeof cd);
+            cd.tstart = first;
+            cd.tend = T + 1;
+            cd.bstart = s->ring[first % RING].start;
+            cd.bend = t->end;
+            cd.entry = p->entry;
+            cd.term = p->term;
+            cd.level = (uint8_t)level;
+            cd.glued = (uint8_t)glued;
+            cd.deprecated = (p->flags & PF_DEPRECATED) != 0;
+            cd.rank = (uint32_t)(level * 64 + cd.deprecated * 32 +
+                                 status_rank(p->status) * 4 +
+                                 ((p->flags & PF_SOURCE) ? 0 : 2) +
+                                 ((p->flags & PF_COMPACT) ? 1 : 0));
+            if (add_cand(s, &cd) != GLA_OK)
+                return GLA_ENOMEM;
+        }
+    }
+    return GLA_OK;
+}
+
 static int push_raw(gla_scanner *s, const stok *t)
 {
     const gla_matcher *m = s->m;
@@ -657,44 +717,9 @@ static int push_raw(gla_scanner *s, const stok *t)
         s->state[c] = st;
         if (st == 0)
             continue; /* the root has no outputs */
-        for (uint32_t o = ac_first_out(v, st); o != AC_NONE;
-             o = ac_next_out(v, o)) {
-            uint32_t d = v->depth[o];
-            if (d == 0 || d > T + 1 || d > GLA_MATCH_MAX_TOKENS)
-                continue;
-            uint64_t first = T + 1 - d;
-            uint32_t lo, hi;
-            ac_out_range(v, o, &lo, &hi);
-            for (uint32_t i = lo; i < hi; i++) {
-                uint32_t pi = v->outs[i];
-                if (pi >= m->h->n_patterns)
-                    continue;
-                const img_pat *p = &m->pats[pi];
-                if (p->n != d || p->entry >= m->h->n_entries)
-                    continue;
-                int glued;
-                int level = verify(s, p, first, &glued);
-                if (level < 0 || !(s->levels & GLA_MATCH_LEVEL_BIT(level)))
-                    continue;
-                cand cd;
-                memset(&cd, 0, sizeof cd);
-                cd.tstart = first;
-                cd.tend = T + 1;
-                cd.bstart = s->ring[first % RING].start;
-                cd.bend = t->end;
-                cd.entry = p->entry;
-                cd.term = p->term;
-                cd.level = (uint8_t)level;
-                cd.glued = (uint8_t)glued;
-                cd.deprecated = (p->flags & PF_DEPRECATED) != 0;
-                cd.rank = (uint32_t)(level * 64 + cd.deprecated * 32 +
-                                     status_rank(p->status) * 4 +
-                                     ((p->flags & PF_SOURCE) ? 0 : 2) +
-                                     ((p->flags & PF_COMPACT) ? 1 : 0));
-                if (add_cand(s, &cd) != GLA_OK)
-                    return GLA_ENOMEM;
-            }
-        }
+        if (ac_first_out(v, st) != AC_NONE &&
+            outputs(s, v, st, T, t) != GLA_OK)
+            return GLA_ENOMEM;
     }
 settle:
     if (!s->npend)
@@ -745,6 +770,20 @@ static int process(gla_scanner *s, const tk *t)
     if (rc != GLA_OK)
         return rc;
     const centry *e = &s->ce[idx];
+    if (!(e->ids[KL_K3] | e->ids[KL_STEM] | e->ids[KL_K2] | s->state[0] |
+          s->state[1] | s->state[2] | e->npieces | s->have_held |
+          (e->flags & TOKF_DEBRIS)) &&
+        !s->npend) {
+        /* a word no term has, between matches, nothing pending: what
+         * push_tok() would do, without the copies */
+        stok *r = &s->ring[s->ntok++ % RING];
+        r->start = st.start;
+        r->end = st.end;
+        memcpy(r->ids, e->ids, sizeof r->ids);
+        r->flags = e->flags;
+        r->glued = t->glued;
+        return GLA_OK;
+    }
     if (!e->npieces) {
         memcpy(st.ids, e->ids, sizeof st.ids);
         st.flags = e->flags;

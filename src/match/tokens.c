@@ -340,13 +340,15 @@ static void cut_unit(const unsigned char *s, size_t a, size_t b, tk *out,
 }
 
 int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
-                  int last, tk *out, size_t cap, size_t *n)
+                  int last, tk *out, size_t cap, size_t *nout)
 {
+    size_t nv = *nout;      /* tokens in out[], kept in a register */
     const unsigned char *s = (const unsigned char *)buf;
     size_t i = *pos;
     while (i < len) {
-        if (cap - *n < TK_MAX_UNIT + 2) {
+        if (cap - nv < TK_MAX_UNIT + 2) {
             *pos = i;
+            *nout = nv;
             return 1;
         }
         unsigned b0 = s[i];
@@ -374,7 +376,7 @@ int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
             }
             if (j > i && j < len && s[j] < 0x80 && s[j] != '\'' &&
                 ascii_class[s[j]] != CL_DIGIT && j - i <= TK_MAX_UNIT) {
-                put(out, n, i, j, TK_WORD, 0);
+                put(out, &nv, i, j, TK_WORD, 0);
                 st->nl = 0;
                 st->broke = 0;
                 i = j;
@@ -387,7 +389,7 @@ int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
         if (c == CL_INCOMPLETE) {
             if (!last)
                 break;
-            put(out, n, i, len, TK_BREAK, 0);
+            put(out, &nv, i, len, TK_BREAK, 0);
             st->nl = 0;
             st->broke = 0;
             i = len;
@@ -398,7 +400,7 @@ int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
         case CL_PARA:
             st->nl += c == CL_PARA ? 2 : 1;
             if (st->nl >= 2 && !st->broke) {
-                put(out, n, i, i + (size_t)clen, TK_BREAK, 0);
+                put(out, &nv, i, i + (size_t)clen, TK_BREAK, 0);
                 st->broke = 1;
             }
             i += (size_t)clen;
@@ -419,14 +421,14 @@ int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
                     break;
                 j++;
             }
-            put(out, n, i, j, TK_BREAK, 0);
+            put(out, &nv, i, j, TK_BREAK, 0);
             st->nl = 0;
             st->broke = 0;
             i = j;
             continue;
         }
         case CL_PUNCT:
-            put(out, n, i, i + (size_t)clen, TK_PUNCT, 0);
+            put(out, &nv, i, i + (size_t)clen, TK_PUNCT, 0);
             st->nl = 0;
             st->broke = 0;
             i += (size_t)clen;
@@ -494,17 +496,18 @@ int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
                 break; /* wait for the rest of the word */
         }
         if (j - i > TK_MAX_UNIT) {
-            put(out, n, i, j, TK_BREAK, 0);
+            put(out, &nv, i, j, TK_BREAK, 0);
         } else if (plain) {
-            put(out, n, i, j, TK_WORD, 0); /* letters and marks only */
+            put(out, &nv, i, j, TK_WORD, 0); /* letters and marks only */
         } else {
-            cut_unit(s, i, j, out, n);
+            cut_unit(s, i, j, out, &nv);
         }
         st->nl = 0;
         st->broke = 0;
         i = j;
     }
     *pos = i;
+    *nout = nv;
     return 0;
 }
 
