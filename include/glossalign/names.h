@@ -276,6 +276,15 @@ int gla_names_ctx_new(gla_names_ctx **out, gla_names *nm);
 void gla_names_ctx_free(gla_names_ctx *ctx);
 /* Forget every mention: a new document begins. */
 void gla_names_ctx_reset(gla_names_ctx *ctx);
+/*
+ * Whether gla_names_ctx_scan() resolves every capitalised run of two or
+ * more words against the whole set to record full mentions itself (on by
+ * default). A caller that records the full mentions it found with
+ * gla_names_ctx_add() (annotate feeds the matcher's person mentions)
+ * turns it off: the scan then only looks for title + name mentions of the
+ * people already recorded, which costs far less on long texts.
+ */
+void gla_names_ctx_set_detect_full(gla_names_ctx *ctx, int on);
 
 /*
  * Record a full mention of a person in document order: `s` is the mention

@@ -682,6 +682,10 @@ static int names_start(ann *a)
     int rc = gla_names_open(&a->nm, a->db, a->names_path, NULL, &err);
     if (rc == GLA_OK)
         rc = gla_names_ctx_new(&a->ctx, a->nm);
+    /* The matcher's person mentions are fed to the context as they come:
+     * the scan need not look for full names itself. */
+    if (rc == GLA_OK)
+        gla_names_ctx_set_detect_full(a->ctx, 0);
     if (rc == GLA_ENOMEM) {
         gla_buf_dispose(&err);
         return rc;

@@ -26,6 +26,7 @@ struct gla_names_ctx {
     ctx_mention *men; /* mentions, latest last */
     size_t n, cap;    /* used, allocated */
     nm_q q;           /* scratch parse */
+    int detect_full;  /* scan resolves full names itself (the default) */
 };
 
 int gla_names_ctx_new(gla_names_ctx **out, gla_names *nm)
@@ -36,6 +37,7 @@ int gla_names_ctx_new(gla_names_ctx **out, gla_names *nm)
     if (!c)
         return GLA_ENOMEM;
     c->nm = nm;
+    c->detect_full = 1;
     if (gla_buf_put(&c->arena, "", 1) != GLA_OK) {
         free(c);
         return GLA_ENOMEM;
@@ -52,6 +54,12 @@ void gla_names_ctx_free(gla_names_ctx *ctx)
     free(ctx->men);
     gla_nm_q_dispose(&ctx->q);
     free(ctx);
+}
+
+void gla_names_ctx_set_detect_full(gla_names_ctx *ctx, int on)
+{
+    if (ctx)
+        ctx->detect_full = on != 0;
 }
 
 void gla_names_ctx_reset(gla_names_ctx *ctx)
@@ -428,7 +436,8 @@ int gla_names_ctx_scan(gla_name_hits **out, gla_names_ctx *ctx,
         }
         size_t a = toks[i].src.start, b = toks[kk - 1].src.end;
         int recorded = 0;
-        if (words >= 2 && (rc = try_full(ctx, text, a, b, &recorded)) != GLA_OK)
+        if (words >= 2 && ctx->detect_full &&
+            (rc = try_full(ctx, text, a, b, &recorded)) != GLA_OK)
             break;
         if (!recorded && c > 0 && words <= 2) {
             gla_name_matches *m = NULL;
