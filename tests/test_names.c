@@ -752,6 +752,65 @@ static void test_partial_mentions(void **state)
     gla_names_ctx_free(NULL);
 }
 
+/* A long document names many people: the context keeps the most recent
+ * ones only (memory stays bounded), so the first of 300 people is
+ * forgotten and the last still resolves. */
+static void test_ctx_bounded(void **state)
+{
+    (void)state;
+    static const char *mid[] = {"Văn", "Hữu", "Đức", "Minh", "Quang",
+                                "Thanh", "Xuân", "Ngọc", "Công", "Đình",
+                                "Hồng", "Kim", "Bá", "Trọng", "Tiến"};
+    static const char *giv[] = {"An", "Bình", "Cường", "Dũng", "Giang",
+                                "Hải", "Hùng", "Khánh", "Lâm", "Long",
+                                "Nam", "Phong", "Quân", "Sơn", "Tâm",
+                                "Thắng", "Toàn", "Trung", "Tuấn", "Vinh"};
+    enum { N_PEOPLE = 300 };
+    gla_names *nm = NULL;
+    assert_int_equal(gla_names_new(&nm, NULL), GLA_OK);
+    char name[64], ref[32];
+    for (int i = 0; i < N_PEOPLE; i++) {
+        snprintf(name, sizeof name, "Trần %s %s", mid[i % 15], giv[i / 15]);
+        snprintf(ref, sizeof ref, "person.p%d", i);
+        gla_term t;
+        memset(&t, 0, sizeof t);
+        t.lang = (char *)"vi";
+        t.text = name;
+        gla_entry e;
+        memset(&e, 0, sizeof e);
+        e.id = i + 1;
+        e.ref = ref;
+        e.kind = GLA_KIND_PERSON;
+        e.terms = &t;
+        e.n_terms = 1;
+        assert_int_equal(gla_names_add_entry(nm, &e), GLA_OK);
+    }
+    assert_int_equal(gla_names_build(nm), GLA_OK);
+    gla_names_ctx *ctx = NULL;
+    assert_int_equal(gla_names_ctx_new(&ctx, nm), GLA_OK);
+    for (int i = 0; i < N_PEOPLE; i++) {
+        snprintf(name, sizeof name, "Tran %s %s", mid[i % 15], giv[i / 15]);
+        snprintf(ref, sizeof ref, "person.p%d", i);
+        assert_int_equal(gla_names_ctx_add(ctx, ref, name, strlen(name)),
+                         GLA_OK);
+    }
+    gla_name_matches *m = NULL;
+    snprintf(name, sizeof name, "M. %s %s", mid[(N_PEOPLE - 1) % 15],
+             giv[(N_PEOPLE - 1) / 15]);
+    assert_int_equal(gla_names_ctx_resolve(&m, ctx, name, strlen(name), 0),
+                     GLA_OK);
+    assert_int_equal(m->status, GLA_NAME_RESOLVED);
+    assert_string_equal(m->cands[0].ref, "person.p299");
+    gla_name_matches_free(m);
+    snprintf(name, sizeof name, "M. %s %s", mid[0], giv[0]);
+    assert_int_equal(gla_names_ctx_resolve(&m, ctx, name, strlen(name), 0),
+                     GLA_OK);
+    assert_int_equal(m->n, 0);
+    gla_name_matches_free(m);
+    gla_names_ctx_free(ctx);
+    gla_names_free(nm);
+}
+
 static void test_scan(void **state)
 {
     gla_names *nm = *state;
@@ -1076,6 +1135,7 @@ int main(void)
         cmocka_unit_test(test_fuzzy_index_vs_brute_force),
         cmocka_unit_test_setup_teardown(test_partial_mentions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
+        cmocka_unit_test(test_ctx_bounded),
         cmocka_unit_test(test_load_from_store),
         cmocka_unit_test_setup_teardown(test_random_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_file, setup, teardown),

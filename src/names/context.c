@@ -103,6 +103,43 @@ static uint32_t entry_of_ref(const gla_names *nm, const char *ref)
 }
 
 /* Record the parse in c->q (of text s) as a mention of entry e. */
+/* A long document names many people; partial mentions refer back to recent
+ * ones. The context keeps at most CTX_MAX people: when full, the older half
+ * goes and the arena is rebuilt from the rest, so memory stays bounded
+ * however long the document. */
+#define CTX_MAX 256
+
+static int keep_str(gla_buf *to, uint32_t *off, const gla_buf *from)
+{
+    const char *s = from->data + *off;
+    *off = (uint32_t)to->len;
+    return gla_buf_put(to, s, strlen(s) + 1);
+}
+
+static int forget_oldest(gla_names_ctx *c)
+{
+    size_t drop = c->n / 2;
+    gla_buf fresh = GLA_BUF_INIT;
+    int rc = gla_buf_put(&fresh, "", 1);
+    for (size_t i = drop; i < c->n && rc == GLA_OK; i++) {
+        ctx_mention *m = &c->men[i];
+        uint32_t *offs[] = {&m->text,  &m->title, &m->family,
+                            &m->given, &m->mg,    &m->surname};
+        for (size_t k = 0; k < sizeof offs / sizeof offs[0] && rc == GLA_OK;
+             k++)
+            rc = keep_str(&fresh, offs[k], &c->arena);
+    }
+    if (rc != GLA_OK) {
+        gla_buf_dispose(&fresh);
+        return rc;
+    }
+    memmove(c->men, c->men + drop, (c->n - drop) * sizeof *c->men);
+    c->n -= drop;
+    gla_buf_dispose(&c->arena);
+    c->arena = fresh;
+    return GLA_OK;
+}
+
 static int record(gla_names_ctx *c, uint32_t e, const char *s)
 {
     const nm_q *q = &c->q;
@@ -117,6 +154,11 @@ static int record(gla_names_ctx *c, uint32_t e, const char *s)
             c->n--;
             break;
         }
+    }
+    if (c->n >= CTX_MAX) {
+        int frc = forget_oldest(c);
+        if (frc != GLA_OK)
+            return frc;
     }
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
