@@ -81,37 +81,26 @@ static void print_tsv(const gla_entry *e, gla_level level, const gla_db_hits *h,
     }
 }
 
+/* What the shared concept printer needs to mark the matched terms. */
+typedef struct lookup_hit_ctx {
+    const gla_db_hits *h; /* the hits of the level that matched */
+    size_t from;          /* first hit of this concept */
+    int64_t entry;        /* the concept's id */
+} lookup_hit_ctx;
+
+static int lookup_hit(const void *ctx, const gla_term *t)
+{
+    const lookup_hit_ctx *c = ctx;
+    return is_hit(c->h, c->from, c->entry, t->id);
+}
+
 static void print_json(const gla_entry *e, gla_level level,
                        const gla_db_hits *h, size_t from)
 {
-    printf("{\"match\":\"%s\",\"level\":\"%s\",\"entry\":", match_name(level),
+    printf("{\"match\":\"%s\",\"level\":\"%s\",", match_name(level),
            gla_level_name(level));
-    cli_json_str(stdout, e->ref);
-    printf(",\"kind\":\"%s\",\"subject\":", gla_kind_name(e->kind));
-    cli_json_str(stdout, e->subject);
-    printf(",\"definition\":");
-    cli_json_str(stdout, e->definition);
-    printf(",\"note\":");
-    cli_json_str(stdout, e->note);
-    printf(",\"homonym\":%s,\"terms\":[", e->homonym ? "true" : "false");
-    for (size_t i = 0; i < e->n_terms; i++) {
-        const gla_term *t = &e->terms[i];
-        printf(i ? ",{\"lang\":" : "{\"lang\":");
-        cli_json_str(stdout, t->lang);
-        printf(",\"text\":");
-        cli_json_str(stdout, t->text);
-        printf(",\"status\":\"%s\",\"type\":\"%s\",\"pos\":",
-               gla_status_name(t->status), gla_type_name(t->type));
-        cli_json_str(stdout, t->pos);
-        printf(",\"case\":\"%s\",\"note\":",
-               gla_term_case_sensitive(t) ? "sensitive" : "insensitive");
-        cli_json_str(stdout, t->note);
-        printf(",\"source\":");
-        cli_json_str(stdout, t->source);
-        printf(",\"hit\":%s}",
-               is_hit(h, from, e->id, t->id) ? "true" : "false");
-    }
-    printf("]}\n");
+    lookup_hit_ctx c = {h, from, e->id};
+    cli_json_concept(e, lookup_hit, &c);
 }
 
 int cmd_lookup(int argc, char **argv)

@@ -186,3 +186,35 @@ int cli_getopt_error(const char *cmd, int opt, char **argv)
         return cli_usage_error(cmd, "option '%s' needs a value", arg);
     return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
+
+void cli_json_concept(const gla_entry *e,
+                      int (*hit)(const void *ctx, const gla_term *t),
+                      const void *ctx)
+{
+    printf("\"entry\":");
+    cli_json_str(stdout, e->ref);
+    printf(",\"kind\":\"%s\",\"subject\":", gla_kind_name(e->kind));
+    cli_json_str(stdout, e->subject);
+    printf(",\"definition\":");
+    cli_json_str(stdout, e->definition);
+    printf(",\"note\":");
+    cli_json_str(stdout, e->note);
+    printf(",\"homonym\":%s,\"terms\":[", e->homonym ? "true" : "false");
+    for (size_t i = 0; i < e->n_terms; i++) {
+        const gla_term *t = &e->terms[i];
+        printf(i ? ",{\"lang\":" : "{\"lang\":");
+        cli_json_str(stdout, t->lang);
+        printf(",\"text\":");
+        cli_json_str(stdout, t->text);
+        printf(",\"status\":\"%s\",\"type\":\"%s\",\"pos\":",
+               gla_status_name(t->status), gla_type_name(t->type));
+        cli_json_str(stdout, t->pos);
+        printf(",\"case\":\"%s\",\"note\":",
+               gla_term_case_sensitive(t) ? "sensitive" : "insensitive");
+        cli_json_str(stdout, t->note);
+        printf(",\"source\":");
+        cli_json_str(stdout, t->source);
+        printf(",\"hit\":%s}", hit(ctx, t) ? "true" : "false");
+    }
+    printf("]}\n");
+}

@@ -28,6 +28,13 @@ void cli_tsv_field(FILE *out, const char *s);
 /* Write `s` as a JSON string, or null for NULL. */
 void cli_json_str(FILE *out, const char *s);
 
+/* Print a concept as the rest of a lookup JSON line: from "entry" to the
+ * closing brace and newline. `hit(ctx, t)` says whether term `t` is the one
+ * the query matched. */
+void cli_json_concept(const gla_entry *e,
+                      int (*hit)(const void *ctx, const gla_term *t),
+                      const void *ctx);
+
 /* Split "LANG:TEXT" into a language and a text (pointers into `arg`, the
  * colon replaced by a NUL). 0 on success, -1 when there is no colon. */
 int cli_split_term(char *arg, char **lang, char **text);

@@ -38,40 +38,20 @@ static void print_rows(const gla_entry *e, const gla_name_cand *c,
     }
 }
 
+static int fuzzy_hit(const void *ctx, const gla_term *t)
+{
+    const gla_name_cand *c = ctx;
+    return c->matched && strcmp(t->text, c->matched) == 0;
+}
+
 static void print_json(const gla_entry *e, const gla_name_cand *c,
                        const char *why)
 {
     printf("{\"match\":\"fuzzy\",\"level\":null,\"score\":%.2f,\"reasons\":",
            c->score);
     cli_json_str(stdout, why);
-    printf(",\"entry\":");
-    cli_json_str(stdout, e->ref);
-    printf(",\"kind\":\"%s\",\"subject\":", gla_kind_name(e->kind));
-    cli_json_str(stdout, e->subject);
-    printf(",\"definition\":");
-    cli_json_str(stdout, e->definition);
-    printf(",\"note\":");
-    cli_json_str(stdout, e->note);
-    printf(",\"homonym\":%s,\"terms\":[", e->homonym ? "true" : "false");
-    for (size_t i = 0; i < e->n_terms; i++) {
-        const gla_term *t = &e->terms[i];
-        printf(i ? ",{\"lang\":" : "{\"lang\":");
-        cli_json_str(stdout, t->lang);
-        printf(",\"text\":");
-        cli_json_str(stdout, t->text);
-        printf(",\"status\":\"%s\",\"type\":\"%s\",\"pos\":",
-               gla_status_name(t->status), gla_type_name(t->type));
-        cli_json_str(stdout, t->pos);
-        printf(",\"case\":\"%s\",\"note\":",
-               gla_term_case_sensitive(t) ? "sensitive" : "insensitive");
-        cli_json_str(stdout, t->note);
-        printf(",\"source\":");
-        cli_json_str(stdout, t->source);
-        printf(",\"hit\":%s}", c->matched && strcmp(t->text, c->matched) == 0
-                                   ? "true"
-                                   : "false");
-    }
-    printf("]}\n");
+    printf(",");
+    cli_json_concept(e, fuzzy_hit, c);
 }
 
 int cli_lookup_fuzzy(gla_db *db, const char *query, const char *lang, int json,
