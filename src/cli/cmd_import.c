@@ -185,7 +185,15 @@ int cmd_import(int argc, char **argv)
     } else if (dry) {
         gla_db_import_abort(db, &st);
     } else if ((rc = gla_db_import_commit(db, &st)) != GLA_OK) {
-        code = cli_db_fail(db, rc);
+        /* Every row was read and stored; what failed is writing them out
+         * (a full disk, an I/O error). Say how far the input got. */
+        const char *msg = gla_db_errmsg(db);
+        cli_error("%s, while committing the import of %zu concepts (input "
+                  "read to the end, last concept at %s)",
+                  *msg ? msg : gla_strerror(rc), ctx.entries,
+                  ctx.where.len ? ctx.where.data : argv[argc - 1]);
+        cli_note("nothing imported: %s is unchanged", path);
+        code = cli_db_exit(rc);
     }
     if (ctx.progress && ctx.entries >= 10000)
         fputc('\n', stderr);

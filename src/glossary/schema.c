@@ -539,6 +539,67 @@ static int prepare_schema(gla_db *db, unsigned flags)
     return GLA_OK;
 }
 
+/* The size of PATH's write-ahead log, 0 when there is none, -1 when it
+ * cannot be told. */
+static long long wal_size(const char *path)
+{
+    size_t n = strlen(path);
+    char *wal = malloc(n + 5);
+    if (!wal)
+        return -1;
+    memcpy(wal, path, n);
+    memcpy(wal + n, "-wal", 5);
+    struct stat sb;
+    long long size = 0;
+    if (stat(wal, &sb) == 0)
+        size = (long long)sb.st_size;
+    else if (errno != ENOENT)
+        size = -1;
+    free(wal);
+    return size;
+}
+
+/* A WAL database in a directory (or on a file system) we cannot write is
+ * unreadable through the normal path: SQLite needs to create the -shm
+ * index beside it. With no write-ahead log on disk nobody can be writing
+ * (a writer would need to create one), so the file is, for as long as we
+ * read it, immutable, and SQLite is told so: it then reads it without
+ * shared memory or locks. Returns 1 when the reopen succeeded. */
+static int reopen_immutable(gla_db *db, const char *path)
+{
+    int err = sqlite3_extended_errcode(db->sql);
+    int prim = err & 0xff;
+    if (prim != SQLITE_READONLY && prim != SQLITE_CANTOPEN)
+        return 0;
+    if (wal_size(path) != 0)
+        return 0;
+    gla_buf uri = GLA_BUF_INIT;
+    int ok = gla_buf_puts(&uri, "file:") == GLA_OK;
+    for (const char *p = path; ok && *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            ok = gla_buf_printf(&uri, "%%%02X", (unsigned)(unsigned char)*p) ==
+                 GLA_OK;
+        else
+            ok = gla_buf_put(&uri, p, 1) == GLA_OK;
+    }
+    ok = ok && gla_buf_printf(&uri, "?immutable=1") == GLA_OK;
+    sqlite3 *sql = NULL;
+    if (ok && sqlite3_open_v2(uri.data, &sql,
+                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                  SQLITE_OPEN_NOMUTEX,
+                              NULL) == SQLITE_OK) {
+        sqlite3_close_v2(db->sql);
+        db->sql = sql;
+        sqlite3_extended_result_codes(db->sql, 1);
+        sqlite3_busy_timeout(db->sql, 5000);
+    } else {
+        sqlite3_close_v2(sql);
+        ok = 0;
+    }
+    gla_buf_dispose(&uri);
+    return ok;
+}
+
 int gla_db_open(gla_db **out, const char *path, unsigned flags)
 {
     if (!out)
@@ -585,6 +646,17 @@ int gla_db_open(gla_db **out, const char *path, unsigned flags)
                        "read-only",
                        path);
     int rc = prepare_schema(db, flags);
+    if (rc != GLA_OK && db->readonly && !memory && reopen_immutable(db, path)) {
+        db_clear_err(db);
+        rc = prepare_schema(db, flags);
+    }
+    if (rc != GLA_OK && db->readonly && !memory && wal_size(path) > 0)
+        return db_fail(db, GLA_EDB,
+                       "%s: cannot read it here: the database has changes "
+                       "in its write-ahead log (%s-wal) and SQLite cannot "
+                       "create %s-shm beside it (read-only directory or "
+                       "file system); open it once where it can be written",
+                       path, path, path);
     if (rc != GLA_OK)
         return rc;
     if ((rc = db_exec(db, "PRAGMA foreign_keys = ON")) != GLA_OK)
