@@ -100,3 +100,65 @@ void gla_buf_dispose(gla_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+/* ---- JSON strings -------------------------------------------------------- */
+
+const char *gla_json_escape(unsigned char c, char *tmp)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (c >= 0x20 && c != '"' && c != '\\')
+        return NULL;
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\t': return "\\t";
+    case '\r': return "\\r";
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    default:
+        memcpy(tmp, "\\u00", 4);
+        tmp[4] = hex[c >> 4];
+        tmp[5] = hex[c & 15];
+        tmp[6] = '\0';
+        return tmp;
+    }
+}
+
+int gla_json_quote(gla_buf *b, const char *s, size_t len)
+{
+    char tmp[7];
+    size_t run = 0;
+    int rc = gla_buf_put(b, "\"", 1);
+    for (size_t i = 0; i < len && rc == GLA_OK; i++) {
+        const char *esc = gla_json_escape((unsigned char)s[i], tmp);
+        if (!esc)
+            continue;
+        if ((rc = gla_buf_put(b, s + run, i - run)) == GLA_OK)
+            rc = gla_buf_puts(b, esc);
+        run = i + 1;
+    }
+    if (rc == GLA_OK)
+        rc = gla_buf_put(b, s + run, len - run);
+    if (rc == GLA_OK)
+        rc = gla_buf_put(b, "\"", 1);
+    return rc;
+}
+
+int gla_json_fquote(FILE *f, const char *s, size_t len)
+{
+    char tmp[7];
+    size_t run = 0;
+    int bad = putc('"', f) == EOF;
+    for (size_t i = 0; i < len; i++) {
+        const char *esc = gla_json_escape((unsigned char)s[i], tmp);
+        if (!esc)
+            continue;
+        bad |= fwrite(s + run, 1, i - run, f) != i - run;
+        bad |= fputs(esc, f) == EOF;
+        run = i + 1;
+    }
+    bad |= fwrite(s + run, 1, len - run, f) != len - run;
+    bad |= putc('"', f) == EOF;
+    return bad ? EOF : 0;
+}

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,21 @@ int gla_buf_printf(gla_buf *b, const char *fmt, ...)
 void gla_buf_clear(gla_buf *b);
 /* Free the memory; the buffer is GLA_BUF_INIT again. NULL is a no-op. */
 void gla_buf_dispose(gla_buf *b);
+
+/* JSON string escaping, one rule for every JSON the project writes: '"',
+ * '\\' and the control characters below U+0020 are escaped (\n \t \r \b \f
+ * by name, the rest as \u00XX); every other byte, UTF-8 included, stands
+ * for itself. */
+
+/* The escape for byte `c`, or NULL when `c` needs none. `tmp` (at least 7
+ * bytes) holds the \u00XX forms; the result may point into it. */
+const char *gla_json_escape(unsigned char c, char *tmp);
+/* Append `len` bytes of `s` as a JSON string literal, quotes included.
+ * GLA_OK or GLA_ENOMEM. */
+int gla_json_quote(gla_buf *b, const char *s, size_t len);
+/* Write `len` bytes of `s` to `f` as a JSON string literal, quotes
+ * included. 0, or EOF on a write error (as fputs). */
+int gla_json_fquote(FILE *f, const char *s, size_t len);
 
 /* A half-open byte span [start, end) into a caller's text. */
 typedef struct gla_span {

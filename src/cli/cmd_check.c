@@ -163,23 +163,7 @@ static void tsv_bytes(const char *s, size_t n)
 
 static void json_bytes(const char *s, size_t n)
 {
-    putchar('"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", stdout);
-        else if (c == '\t')
-            fputs("\\t", stdout);
-        else if (c == '\r')
-            fputs("\\r", stdout);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
+    gla_json_fquote(stdout, s, n);
 }
 
 static void html_bytes(const char *s, size_t n)

@@ -74,27 +74,10 @@ void cli_tsv_field(FILE *out, const char *s)
 
 void cli_json_str(FILE *out, const char *s)
 {
-    if (!s) {
+    if (!s)
         fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        default:
-            if (c < 0x20)
-                fprintf(out, "\\u%04x", c);
-            else
-                fputc(c, out);
-        }
-    }
-    fputc('"', out);
+    else
+        gla_json_fquote(out, s, strlen(s));
 }
 
 int cli_split_term(char *arg, char **lang, char **text)

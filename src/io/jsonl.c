@@ -11,31 +11,10 @@
 
 static void put_json_str(gla_writer *w, const char *s)
 {
-    if (!s) {
+    if (!s)
         io_w_puts(w, "null");
-        return;
-    }
-    io_w_put(w, "\"", 1);
-    size_t from = 0, i = 0;
-    for (; s[i]; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        io_w_put(w, s + from, i - from);
-        from = i + 1;
-        switch (c) {
-        case '"': io_w_puts(w, "\\\""); break;
-        case '\\': io_w_puts(w, "\\\\"); break;
-        case '\n': io_w_puts(w, "\\n"); break;
-        case '\t': io_w_puts(w, "\\t"); break;
-        case '\r': io_w_puts(w, "\\r"); break;
-        case '\b': io_w_puts(w, "\\b"); break;
-        case '\f': io_w_puts(w, "\\f"); break;
-        default: io_w_printf(w, "\\u%04x", c); break;
-        }
-    }
-    io_w_put(w, s + from, i - from);
-    io_w_put(w, "\"", 1);
+    else if (gla_json_quote(w->out, s, strlen(s)) != GLA_OK)
+        w->oom = 1;
 }
 
 int io_jsonl_put(gla_writer *w, const gla_entry *e)
