@@ -192,6 +192,84 @@ static void test_align_beads(void **state)
     gla_beads_dispose(&b);
 }
 
+/* Lines that hold several sentences: a short line left untranslated next
+ * to a long one must come out 1-0 (not glued to its neighbour as 2-1),
+ * while a line holding the translations of two lines is their 2-1 (or
+ * 1-2) bead. Each document is aligned both ways. */
+static const char seg_fr[] =
+    "Le ministre a reçu la délégation russe au siège du ministère.\n"
+    "Les deux parties ont passé en revue la coopération de défense.\n"
+    "Il a remercié ses hôtes pour leur accueil chaleureux et pour le temps "
+    "qu'ils ont consacré à la visite.\n"
+    "Merci beaucoup.\n"
+    "Le général a salué les progrès accomplis dans la formation des "
+    "officiers.\n"
+    "Les deux pays ont signé trois accords sur la recherche militaire.\n"
+    "Ils coopéreront au déminage.\n"
+    "Ils échangeront aussi des cadets.\n"
+    "La prochaine réunion aura lieu à Moscou.\n"
+    "Les journalistes ont posé quelques questions.\n"
+    "La délégation est repartie le soir même.\n";
+static const char seg_vi[] =
+    "Bộ trưởng đã tiếp đoàn đại biểu Nga tại trụ sở Bộ.\n"
+    "Hai bên đã điểm lại hợp tác quốc phòng.\n"
+    "Ông cảm ơn các vị khách vì sự đón tiếp nồng hậu và vì thời gian họ đã "
+    "dành cho chuyến thăm này, một chuyến thăm rất có ý nghĩa đối với quan "
+    "hệ hai nước.\n"
+    "Vị tướng đánh giá cao những tiến bộ trong đào tạo sĩ quan.\n"
+    "Hai nước đã ký ba thỏa thuận về nghiên cứu quân sự.\n"
+    "Họ sẽ hợp tác rà phá bom mìn. Họ cũng sẽ trao đổi học viên.\n"
+    "Cuộc họp tiếp theo sẽ diễn ra tại Moskva.\n"
+    "Các nhà báo đã đặt một vài câu hỏi.\n"
+    "Đoàn đại biểu đã rời đi ngay trong tối hôm đó.\n";
+
+typedef struct seg_case {
+    const char *src, *tgt;
+    bead_want want[12];
+    size_t n;
+} seg_case;
+
+static const seg_case seg_cases[] = {
+    {seg_fr, seg_vi,
+     {{0, 1, 0, 1}, {1, 1, 1, 1}, {2, 1, 2, 1}, {3, 1, 3, 0}, {4, 1, 3, 1},
+      {5, 1, 4, 1}, {6, 2, 5, 1}, {8, 1, 6, 1}, {9, 1, 7, 1},
+      {10, 1, 8, 1}},
+     10},
+    {seg_vi, seg_fr,
+     {{0, 1, 0, 1}, {1, 1, 1, 1}, {2, 1, 2, 1}, {3, 0, 3, 1}, {3, 1, 4, 1},
+      {4, 1, 5, 1}, {5, 1, 6, 2}, {6, 1, 8, 1}, {7, 1, 9, 1},
+      {8, 1, 10, 1}},
+     10},
+};
+
+static void test_align_segments(void **state)
+{
+    (void)state;
+    gla_beads b = GLA_BEADS_INIT;
+    for (size_t c = 0; c < sizeof seg_cases / sizeof seg_cases[0]; c++) {
+        const seg_case *k = &seg_cases[c];
+        gla_span ss[16], ts[16];
+        size_t ns = line_spans(ss, 16, k->src);
+        size_t nt = line_spans(ts, 16, k->tgt);
+        assert_int_equal(gla_align(&b, k->src, strlen(k->src), ss, ns, k->tgt,
+                                   strlen(k->tgt), ts, nt, NULL),
+                         GLA_OK);
+        int bad = b.n != k->n;
+        for (size_t i = 0; !bad && i < k->n; i++)
+            bad = b.v[i].src != k->want[i].src ||
+                  b.v[i].n_src != k->want[i].ns ||
+                  b.v[i].tgt != k->want[i].tgt ||
+                  b.v[i].n_tgt != k->want[i].nt;
+        if (bad) {
+            for (size_t i = 0; i < b.n; i++)
+                print_message("  bead %zu+%zu ~ %zu+%zu\n", b.v[i].src,
+                              b.v[i].n_src, b.v[i].tgt, b.v[i].n_tgt);
+            fail_msg("case %zu: beads differ", c);
+        }
+    }
+    gla_beads_dispose(&b);
+}
+
 /* A long synthetic document: every third target sentence is dropped from
  * a stretch, and the aligner must still pair the rest 1-1. */
 static void test_align_long(void **state)
@@ -301,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sentences),
         cmocka_unit_test(test_align_beads),
+        cmocka_unit_test(test_align_segments),
         cmocka_unit_test(test_align_long),
         cmocka_unit_test(test_tmx_roundtrip),
     };

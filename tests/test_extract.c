@@ -273,6 +273,70 @@ static void test_variants_and_phrases(void **state)
     gla_matcher_free(m);
 }
 
+/* Forms and contexts hold no control characters: the input's line
+ * breaks, form feeds and vertical tabs inside a long form or a phrase are
+ * one space in the form, a space in the context. */
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            return 1;
+    return 0;
+}
+
+static int check_clean(void *ctx, const gla_candidate *c)
+{
+    size_t *n = ctx;
+    (*n)++;
+    assert_false(has_control(c->text));
+    assert_false(has_control(c->note));
+    if (c->long_form)
+        assert_false(has_control(c->long_form));
+    for (size_t i = 0; i < c->n_forms; i++)
+        assert_false(has_control(c->forms[i]));
+    for (size_t i = 0; i < c->n_contexts; i++)
+        assert_false(has_control(c->contexts[i]));
+    return GLA_OK;
+}
+
+static void test_control_characters(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "Le Vietnam a envoyé des officiers à la Force intérimaire de\v"
+        "sécurité des Nations unies pour\f\fAbyei (FISNUA).\r\n",
+        "Le centre\vde   formation accueille des cadets.\f",
+        "Le centre de formation a ouvert.\r\nLe centre de formation ferme.",
+    };
+    static const struct {
+        gla_cand_kind kind;
+        const char *text, *long_form;
+    } want[] = {
+        {GLA_CAND_ACRONYM, "FISNUA",
+         "Force intérimaire de sécurité des Nations unies pour Abyei"},
+        {GLA_CAND_PHRASE, "centre de formation", ""},
+    };
+    sink s;
+    run(&s, NULL, docs, sizeof docs / sizeof docs[0], 2);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const got *g = find(&s, want[i].kind, want[i].text);
+        if (!g)
+            fail_msg("no candidate '%s'", want[i].text);
+        assert_string_equal(g->long_form, want[i].long_form);
+    }
+    gla_extract_opts o = GLA_EXTRACT_OPTS_INIT;
+    o.min_count = 1;
+    gla_extractor *x = NULL;
+    assert_int_equal(gla_extractor_new(&x, &o), GLA_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        assert_int_equal(gla_extractor_feed(x, docs[i], strlen(docs[i])),
+                         GLA_OK);
+    size_t n = 0;
+    assert_int_equal(gla_extractor_results(x, check_clean, &n), GLA_OK);
+    assert_true(n >= 2);
+    gla_extractor_free(x);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -369,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_foreign_order),
         cmocka_unit_test(test_vi_names),
         cmocka_unit_test(test_variants_and_phrases),
+        cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_proposals),
     };

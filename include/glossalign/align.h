@@ -174,7 +174,9 @@ typedef struct gla_align_opts {
  * 1-2, 2-1, 1-0 and 0-1, and cheaper beads where both sides share anchors:
  * the same glossary concept, the same number, the same capitalised name,
  * shared word starts; with 100 sentences or more a side, a second pass
- * adds word translations learnt from the first pass's 1-1 beads.
+ * adds word translations learnt from the first pass's 1-1 beads. When
+ * segments hold several sentences (lines), beads whose sides hold
+ * different numbers of sentences cost more.
  * The beads go to `out` (replacing its contents), covering every sentence
  * of both sides in order. `o` may be NULL for no glossary anchors.
  *

@@ -2,7 +2,8 @@
  * Sentence alignment: Gale & Church's length-based dynamic programme over
  * beads 1-1, 1-2, 2-1, 1-0, 0-1, restricted to a band around the diagonal,
  * with anchor terms (shared glossary concepts, numbers, capitalised names)
- * that lower the cost of beads whose two sides agree.
+ * that lower the cost of beads whose two sides agree, and a cost for beads
+ * whose sides hold different numbers of sentences.
  */
 #include <glossalign/align.h>
 #include <glossalign/normalize.h>
@@ -202,26 +203,41 @@ static int side_anchors(anchors *a, anchors *wk, anchors *wd, const side *sd,
     return GLA_OK;
 }
 
-/* Shared and total anchors of sentences [i, i+ni) and [j, j+nj). */
+/* The anchors of sentences [i, i+n) (n is 0, 1 or 2) as one sorted run,
+ * duplicates kept, at most 512: a single sentence's run in place, two
+ * merged into `buf`. */
+static size_t anch_gather(const anchors *a, size_t i, size_t n, uint64_t *buf,
+                          const uint64_t **out)
+{
+    if (n == 0) {
+        *out = buf;
+        return 0;
+    }
+    const uint64_t *x = a->h + a->off[i];
+    size_t nx = a->off[i + 1] - a->off[i];
+    if (n == 1) {
+        *out = x;
+        return nx < 512 ? nx : 512;
+    }
+    const uint64_t *y = a->h + a->off[i + 1];
+    size_t ny = a->off[i + 2] - a->off[i + 1], k = 0, p = 0, q = 0;
+    while (k < 512 && (p < nx || q < ny))
+        buf[k++] = q == ny || (p < nx && x[p] <= y[q]) ? x[p++] : y[q++];
+    *out = buf;
+    return k;
+}
+
+/* Shared and total anchors of sentences [i, i+ni) and [j, j+nj): the size
+ * of the multiset intersection and the sum of both sizes. */
 static void anch_compare(const anchors *a, size_t i, size_t ni,
                          const anchors *b, size_t j, size_t nj,
                          size_t *shared, size_t *total)
 {
-    /* two runs a side at most: count by merging each pair */
-    size_t sh = 0, tot = 0;
-    uint64_t ua[512], ub[512];
-    size_t na = 0, nb = 0;
-    for (size_t s = i; s < i + ni; s++)
-        for (size_t k = a->off[s]; k < a->off[s + 1] && na < 512; k++)
-            ua[na++] = a->h[k];
-    for (size_t s = j; s < j + nj; s++)
-        for (size_t k = b->off[s]; k < b->off[s + 1] && nb < 512; k++)
-            ub[nb++] = b->h[k];
-    if (ni > 1 && na > 1)
-        qsort(ua, na, sizeof *ua, cmp_u64);
-    if (nj > 1 && nb > 1)
-        qsort(ub, nb, sizeof *ub, cmp_u64);
-    size_t x = 0, y = 0;
+    uint64_t ba[512], bb[512];
+    const uint64_t *ua, *ub;
+    size_t na = anch_gather(a, i, ni, ba, &ua);
+    size_t nb = anch_gather(b, j, nj, bb, &ub);
+    size_t sh = 0, x = 0, y = 0;
     while (x < na && y < nb) {
         if (ua[x] == ub[y]) {
             sh++;
@@ -233,20 +249,33 @@ static void anch_compare(const anchors *a, size_t i, size_t ni,
             y++;
         }
     }
-    tot = na + nb;
     *shared = sh;
-    *total = tot;
+    *total = na + nb;
 }
 
 /* ---- the dynamic programme -------------------------------------------- */
 
-/* Characters (code points) of a span. */
+/* Length of a span for the length model: its characters (code points)
+ * but white space and combining marks, so that decomposed Vietnamese, or
+ * text with a space before each tone mark, measures as its composed form. */
 static size_t chars(const char *s, gla_span sp)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t n = 0;
-    for (size_t i = sp.start; i < sp.end; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
+    for (size_t i = sp.start; i < sp.end; i++) {
+        unsigned c = u[i];
+        if ((c & 0xC0) == 0x80 || c == ' ' || (c >= '\t' && c <= '\r'))
+            continue;
+        /* U+0300-U+036F: CC 80 - CD AF */
+        if (c == 0xCC || (c == 0xCD && i + 1 < sp.end && u[i + 1] <= 0xAF))
+            continue;
+        /* U+00A0 no-break space, U+202F narrow no-break space */
+        if ((c == 0xC2 && i + 1 < sp.end && u[i + 1] == 0xA0) ||
+            (c == 0xE2 && i + 2 < sp.end && u[i + 1] == 0x80 &&
+             u[i + 2] == 0xAF))
+            continue;
+        n++;
+    }
     return n;
 }
 
@@ -421,7 +450,7 @@ static int lex_anchors(anchors *out, const anchors *wd, const lexpair *lp,
 }
 
 /* Learn word translations from the 1-1 beads of a first pass (Dice of at
- * least 0.3 over three beads or more, neither word in more than 5% of
+ * least 0.3 over three beads or more, neither word in more than 10% of
  * them) and turn them into anchors. Word
  * hashes are never 0 in practice; a 0 would only lose that word. */
 static int learn_lexicon(anchors *xs, anchors *xt, const gla_beads *b,
@@ -463,9 +492,10 @@ static int learn_lexicon(anchors *xs, anchors *xt, const gla_beads *b,
             continue;
         double a = (double)wc_find(cs, ncs, c->s);
         double z = (double)wc_find(ct, nct, c->t);
-        /* words in more than one sentence in twenty are function words:
-         * they pair with everything and slow every comparison */
-        if (a <= 0 || z <= 0 || a * 20 > (double)nr || z * 20 > (double)nr)
+        /* words in more than one sentence in ten are function words: they
+         * pair with everything and slow every comparison. (French je /
+         * Vietnamese tôi, at 5-10%, still tell sentences apart.) */
+        if (a <= 0 || z <= 0 || a * 10 > (double)nr || z * 10 > (double)nr)
             continue;
         double dice = 2.0 * (double)c->n / (a + z);
         if (dice < 0.3)
@@ -495,6 +525,32 @@ static int learn_lexicon(anchors *xs, anchors *xt, const gla_beads *b,
     return rc;
 }
 
+/* ---- sentences per segment ----------------------------------------------- */
+
+/* How many sentences each segment holds (at most 15), by the rules common
+ * to all languages; *multi gets how many segments hold more than one.
+ * Text that is not UTF-8 counts as one sentence. */
+static int seg_sentences(unsigned char *cnt, size_t *multi, const char *text,
+                         const gla_span *sp, size_t n)
+{
+    gla_spans v = GLA_SPANS_INIT;
+    *multi = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = gla_sentences(&v, NULL, text + sp[i].start,
+                               sp[i].end - sp[i].start);
+        if (rc == GLA_ENOMEM) {
+            gla_spans_dispose(&v);
+            return rc;
+        }
+        size_t k = rc == GLA_OK ? v.n : 1;
+        cnt[i] = (unsigned char)(k < 1 ? 1 : k > 15 ? 15 : k);
+        if (cnt[i] > 1)
+            (*multi)++;
+    }
+    gla_spans_dispose(&v);
+    return GLA_OK;
+}
+
 /* ---- the programme itself ------------------------------------------------ */
 
 typedef struct dpin {
@@ -505,6 +561,8 @@ typedef struct dpin {
     const anchors *as, *at; /* strong anchors */
     const anchors *ws, *wt; /* weak anchors */
     const anchors *xs, *xt; /* lexical anchors, or NULL */
+    const unsigned char *cs, *ct; /* sentences in each segment, or NULL */
+    double cw;              /* cost per sentence of difference */
     double w, ww, xw;       /* their weights */
     const size_t *lo, *hi;  /* the band */
     size_t width;           /* its widest row */
@@ -548,6 +606,14 @@ static int dp(gla_beads *out, const dpin *d)
                 double c = prev + bead_prior[b];
                 if (di && dj)
                     c += length_cost(l1, l2, d->ratio, d->var);
+                if (di && dj && d->cs) {
+                    int n1 = 0, n2 = 0;
+                    for (size_t k = pi; k < i; k++)
+                        n1 += d->cs[k];
+                    for (size_t k = pj; k < j; k++)
+                        n2 += d->ct[k];
+                    c += d->cw * (double)(n1 > n2 ? n1 - n2 : n2 - n1);
+                }
                 size_t sh, tot;
                 anch_compare(d->as, pi, di, d->at, pj, dj, &sh, &tot);
                 if (tot)
@@ -598,6 +664,57 @@ static int dp(gla_beads *out, const dpin *d)
     return GLA_OK;
 }
 
+/* Narrow the band to PATH_BAND columns either side of the path of `b`
+ * (inside the band it had): the second pass only corrects the first one
+ * locally, and is that much faster. The path itself stays inside, so the
+ * corners are still joined. */
+#define PATH_BAND 50
+
+static void narrow_band(size_t *lo, size_t *hi, size_t ns,
+                        const gla_beads *b)
+{
+    /* the columns the path takes in each row */
+    size_t *plo = malloc((ns + 1) * sizeof *plo);
+    size_t *phi = malloc((ns + 1) * sizeof *phi);
+    if (!plo || !phi) {
+        /* keep the wide band: slower, and the same path in practice */
+        free(plo);
+        free(phi);
+        return;
+    }
+    for (size_t r = 0; r <= ns; r++) {
+        plo[r] = SIZE_MAX;
+        phi[r] = 0;
+    }
+    plo[0] = phi[0] = 0;
+    size_t i = 0, j = 0;
+    for (size_t k = 0; k < b->n; k++) {
+        size_t i2 = i + b->v[k].n_src, j2 = j + b->v[k].n_tgt;
+        /* a bead from (i, j) to (i2, j2) crosses rows i..i2 */
+        for (size_t r = i; r <= i2; r++) {
+            size_t a = r == i2 ? j2 : j, z = r == i ? j : j2;
+            if (a < plo[r])
+                plo[r] = a;
+            if (z > phi[r])
+                phi[r] = z;
+        }
+        i = i2;
+        j = j2;
+    }
+    for (size_t r = 0; r <= ns; r++) {
+        if (plo[r] == SIZE_MAX) /* every row is on the path */
+            continue;
+        size_t a = plo[r] > PATH_BAND ? plo[r] - PATH_BAND : 0;
+        size_t z = phi[r] + PATH_BAND;
+        if (a > lo[r])
+            lo[r] = a;
+        if (z < hi[r])
+            hi[r] = z;
+    }
+    free(plo);
+    free(phi);
+}
+
 int gla_align(gla_beads *out, const char *src, size_t src_len,
               const gla_span *ss, size_t ns, const char *tgt, size_t tgt_len,
               const gla_span *ts, size_t nt, const gla_align_opts *o)
@@ -624,6 +741,7 @@ int gla_align(gla_beads *out, const char *src, size_t src_len,
     gla_scanner *scs = NULL, *sct = NULL;
     double *cost = NULL;
     unsigned char *back = NULL;
+    unsigned char *cs = NULL, *ct = NULL;
     size_t *lo = NULL, *hi = NULL;
     if (!ls || !lt) {
         rc = GLA_ENOMEM;
@@ -698,6 +816,31 @@ int gla_align(gla_beads *out, const char *src, size_t src_len,
     d.w = o && o->anchor_weight > 0 ? o->anchor_weight : 1.5;
     d.ww = o && o->cognate_weight > 0 ? o->cognate_weight : 8.0;
     d.xw = 0;
+    /* Segments (lines, units) may hold several sentences; a translation
+     * keeps their number about nine times in ten (Europarl fr-en and TED
+     * fr-vi both), so each sentence of difference across a bead costs
+     * about -log(0.12). This is what tells a segment left untranslated
+     * (1-0) from one whose neighbour's translation absorbed it (2-1). */
+    d.cs = d.ct = NULL;
+    d.cw = 0;
+    {
+        size_t ms = 0, mt = 0;
+        cs = malloc(ns + 1);
+        ct = malloc(nt + 1);
+        if (!cs || !ct) {
+            rc = GLA_ENOMEM;
+            goto done;
+        }
+        if ((rc = seg_sentences(cs, &ms, src, ss, ns)) != GLA_OK ||
+            (rc = seg_sentences(ct, &mt, tgt, ts, nt)) != GLA_OK)
+            goto done;
+        /* segments that are sentences already carry no such evidence */
+        if ((ms && ms * 50 >= ns) || (mt && mt * 50 >= nt)) {
+            d.cs = cs;
+            d.ct = ct;
+            d.cw = 2.0;
+        }
+    }
     d.lo = lo;
     d.hi = hi;
     d.width = width;
@@ -712,6 +855,11 @@ int gla_align(gla_beads *out, const char *src, size_t src_len,
             d.xs = &xs;
             d.xt = &xt;
             d.xw = 6.0;
+            narrow_band(lo, hi, ns, out);
+            d.width = 0;
+            for (size_t i = 0; i <= ns; i++)
+                if (hi[i] - lo[i] + 1 > d.width)
+                    d.width = hi[i] - lo[i] + 1;
             rc = dp(out, &d);
         }
     }
@@ -725,6 +873,8 @@ done:
     }
     free(cost);
     free(back);
+    free(cs);
+    free(ct);
     free(lo);
     free(hi);
     gla_tokens_dispose(&toks);

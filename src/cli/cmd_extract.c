@@ -1,8 +1,9 @@
 /*
  * glossalign extract: candidates for new glossary entries. Over a corpus,
- * acronyms, Vietnamese names, variant spellings and frequent phrases, as
- * lossless TSV entries to review and import; over aligned pairs, ranked
- * target equivalents for source terms that lack one.
+ * acronyms, Vietnamese names, variant spellings and frequent phrases; over
+ * aligned pairs, ranked target equivalents for source concepts that lack
+ * one, written into those concepts. Both as lossless TSV to review and
+ * import.
  */
 #include "commands.h"
 #include "db_common.h"
@@ -26,8 +27,13 @@ static const char extract_help[] =
     "\n"
     "With --aligned, PAIRS holds aligned sentence pairs (TSV, XLIFF or TMX,\n"
     "as 'glossalign check' reads them; 'glossalign align' makes them) and\n"
-    "the output ranks target n-grams (up to 5 tokens) for every source\n"
-    "concept without a target term, by Dice then log-likelihood.\n"
+    "target n-grams (up to 5 tokens) are ranked for every source concept\n"
+    "without a target term, by Dice then log-likelihood. The output is the\n"
+    "same lossless TSV: each such concept as the glossary holds it, plus\n"
+    "its best proposals as admitted target terms whose notes give rank,\n"
+    "counts, Dice and log-likelihood. Delete the rows you reject, then\n"
+    "'glossalign import' the file (import replaces a concept by the\n"
+    "file's, so keep the concept's other rows).\n"
     "\n"
     "  --lang LANG      corpus language (default fr); with --aligned, the\n"
     "                   source language\n"
@@ -42,8 +48,6 @@ static const char extract_help[] =
     "                   default glossary)\n"
     "  -h, --help       show this help\n"
     "\n"
-    "--aligned columns: entry, source, rank, target, joint, n_source,\n"
-    "n_target, dice, llr.\n"
     "Exit codes: 0 ok, 2 usage, 3 bad input, 4 database, 5 I/O.\n";
 
 /* ---- monolingual ----------------------------------------------------- */
@@ -70,18 +74,69 @@ static void slug(gla_buf *out, const char *text)
     gla_buf_dispose(&k);
 }
 
+/* The refs written so far, a hash set: a large corpus yields tens of
+ * thousands of candidates, each checked before it is written. */
 typedef struct refs {
-    char **v;   /* refs used */
-    size_t n;   /* how many */
-    size_t cap; /* allocated */
+    char **v;   /* open addressing slots, NULL when free */
+    size_t n;   /* refs held */
+    size_t cap; /* slots, a power of two (0 before the first) */
 } refs;
+
+static size_t ref_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    return (size_t)(h ^ (h >> 32));
+}
 
 static int ref_taken(const refs *r, const char *s)
 {
-    for (size_t i = 0; i < r->n; i++)
+    if (!r->cap)
+        return 0;
+    for (size_t i = ref_hash(s) & (r->cap - 1); r->v[i];
+         i = (i + 1) & (r->cap - 1))
         if (strcmp(r->v[i], s) == 0)
             return 1;
     return 0;
+}
+
+/* Take `s` (not yet in the set) into the set, which then owns it. */
+static int ref_add(refs *r, char *s)
+{
+    if ((r->n + 1) * 2 > r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 256;
+        char **v = calloc(cap, sizeof *v);
+        if (!v)
+            return GLA_ENOMEM;
+        for (size_t i = 0; i < r->cap; i++) {
+            if (!r->v[i])
+                continue;
+            size_t j = ref_hash(r->v[i]) & (cap - 1);
+            while (v[j])
+                j = (j + 1) & (cap - 1);
+            v[j] = r->v[i];
+        }
+        free(r->v);
+        r->v = v;
+        r->cap = cap;
+    }
+    size_t j = ref_hash(s) & (r->cap - 1);
+    while (r->v[j])
+        j = (j + 1) & (r->cap - 1);
+    r->v[j] = s;
+    r->n++;
+    return GLA_OK;
+}
+
+static void refs_dispose(refs *r)
+{
+    for (size_t i = 0; i < r->cap; i++)
+        free(r->v[i]);
+    free(r->v);
+    memset(r, 0, sizeof *r);
 }
 
 typedef struct mctx {
@@ -112,12 +167,30 @@ static int add_term(gla_entry *e, const char *lang, const char *text,
     return gla_entry_add_term(e, &t);
 }
 
+/* Text as a note or source can hold it: control characters (line breaks,
+ * tabs, form feeds...) become spaces. */
+static void put_context(gla_buf *note, const char *s)
+{
+    for (const char *p = s; *p;) {
+        const char *q = p;
+        while (*q && (unsigned char)*q >= 0x20)
+            q++;
+        gla_buf_put(note, p, (size_t)(q - p));
+        if (!*q)
+            break;
+        gla_buf_put(note, " ", 1);
+        p = q + 1;
+    }
+}
+
 static int on_candidate(void *ctx, const gla_candidate *c)
 {
     mctx *m = ctx;
     gla_buf ref = GLA_BUF_INIT, note = GLA_BUF_INIT;
     gla_buf_printf(&ref, "cand.%s.", gla_cand_kind_name(c->kind));
     slug(&ref, c->long_form ? c->long_form : c->text);
+    if (!ref.data)
+        return GLA_ENOMEM;
     if (ref_taken(&m->used, ref.data)) {
         size_t base = ref.len;
         for (int k = 2;; k++) {
@@ -127,24 +200,20 @@ static int on_candidate(void *ctx, const gla_candidate *c)
                 break;
         }
     }
-    if (m->used.n == m->used.cap) {
-        size_t cap = m->used.cap ? m->used.cap * 2 : 64;
-        char **v = realloc(m->used.v, cap * sizeof *v);
-        if (!v) {
-            gla_buf_dispose(&ref);
-            return GLA_ENOMEM;
-        }
-        m->used.v = v;
-        m->used.cap = cap;
+    if (!ref.data || ref_add(&m->used, ref.data) != GLA_OK) {
+        gla_buf_dispose(&ref);
+        return GLA_ENOMEM;
     }
-    m->used.v[m->used.n++] = ref.data; /* kept: owned by m->used now */
+    /* ref.data is owned by m->used now */
 
     gla_buf_printf(&note, "%s; seen %zu times", c->note, c->count);
     if (c->known_ref)
         gla_buf_printf(&note, "; touches %s", c->known_ref);
-    for (size_t i = 0; i < c->n_contexts; i++)
-        gla_buf_printf(&note, "%s\xC2\xAB%s\xC2\xBB", i ? " | " : "; e.g. ",
-                       c->contexts[i]);
+    for (size_t i = 0; i < c->n_contexts; i++) {
+        gla_buf_printf(&note, "%s\xC2\xAB", i ? " | " : "; e.g. ");
+        put_context(&note, c->contexts[i]);
+        gla_buf_puts(&note, "\xC2\xBB");
+    }
 
     gla_entry e;
     memset(&e, 0, sizeof e);
@@ -310,29 +379,88 @@ static int on_pair(void *ctx, const gla_segpair *sp)
     return GLA_OK;
 }
 
-static void tsv_str(const char *s)
+/* The proposals of one concept are written as that concept, all its terms
+ * as the glossary holds them (import replaces a concept by the file's, so
+ * nothing may be left out), plus one admitted target term per proposal
+ * with its figures in the note. */
+typedef struct pctx {
+    gla_db *db;         /* the glossary */
+    gla_writer *w;      /* TSV writer */
+    const char *lang;   /* source language */
+    const char *to;     /* target language */
+    const char *source; /* the source column of proposed terms */
+    gla_entry *e;       /* the concept being filled, or NULL */
+    gla_entry fresh;    /* used when the glossary lacks the ref */
+    size_t concepts;    /* concepts written */
+    size_t proposed;    /* proposed terms written */
+    int code;           /* exit code after a failure */
+} pctx;
+
+static int flush_concept(pctx *pc)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '\t': fputs("\\t", stdout); break;
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        case '\\': fputs("\\\\", stdout); break;
-        default: putchar(*s);
-        }
+    if (!pc->e)
+        return GLA_OK;
+    int rc = gla_writer_put(pc->w, pc->e);
+    if (rc != GLA_OK) {
+        cli_error("cannot write concept %s: %s", pc->e->ref,
+                  gla_writer_errmsg(pc->w));
+        pc->code = rc == GLA_EIO ? CLI_IO : CLI_INPUT;
+    } else {
+        pc->concepts++;
     }
+    if (pc->e == &pc->fresh)
+        gla_entry_clear(&pc->fresh);
+    else
+        gla_entry_free(pc->e);
+    pc->e = NULL;
+    return rc;
 }
 
 static int on_proposal(void *ctx, const gla_proposal *p)
 {
-    (void)ctx;
-    tsv_str(p->ref);
-    putchar('\t');
-    tsv_str(p->source);
-    printf("\t%zu\t", p->rank);
-    tsv_str(p->target);
-    printf("\t%zu\t%zu\t%zu\t%.4f\t%.2f\n", p->joint, p->n_source,
-           p->n_target, p->dice, p->llr);
+    pctx *pc = ctx;
+    int rc;
+    if (pc->e && strcmp(pc->e->ref, p->ref) != 0 &&
+        (rc = flush_concept(pc)) != GLA_OK)
+        return rc;
+    if (!pc->e) {
+        rc = gla_db_entry_get_ref(&pc->e, pc->db, p->ref);
+        if (rc == GLA_ENOTFOUND) {
+            /* a concept of a compiled glossary the store no longer has */
+            pc->e = &pc->fresh;
+            rc = gla_entry_set_str(&pc->fresh.ref, p->ref, strlen(p->ref));
+            if (rc == GLA_OK)
+                rc = add_term(&pc->fresh, pc->lang, p->source,
+                              GLA_STATUS_PREFERRED, GLA_TYPE_FULL_FORM, NULL,
+                              NULL);
+        } else if (rc != GLA_OK) {
+            cli_error("%s: %s", p->ref, gla_db_errmsg(pc->db));
+            pc->code = CLI_DB;
+            pc->e = NULL;
+            return rc;
+        }
+        if (rc != GLA_OK) {
+            pc->code = CLI_IO;
+            return rc;
+        }
+    }
+    gla_buf note = GLA_BUF_INIT;
+    gla_buf_printf(&note,
+                   "proposed by extract --aligned: rank %zu; in %zu of the "
+                   "%zu pairs holding \"%s\" and %zu pairs in all; Dice "
+                   "%.4f, LLR %.2f",
+                   p->rank, p->joint, p->n_source, p->source, p->n_target,
+                   p->dice, p->llr);
+    size_t before = pc->e->n_terms;
+    rc = note.data ? add_term(pc->e, pc->to, p->target, GLA_STATUS_ADMITTED,
+                              GLA_TYPE_FULL_FORM, note.data, pc->source)
+                   : GLA_ENOMEM;
+    gla_buf_dispose(&note);
+    if (rc != GLA_OK) {
+        pc->code = CLI_IO;
+        return rc;
+    }
+    pc->proposed += pc->e->n_terms - before;
     return GLA_OK;
 }
 
@@ -351,6 +479,55 @@ static int open_matcher(gla_matcher **out, gla_db *db, const char *db_opt,
         return CLI_DB;
     }
     return CLI_OK;
+}
+
+static int write_proposals(gla_proposer *p, gla_db *db, const char *lang,
+                           const char *to, const char *path)
+{
+    pctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.db = db;
+    pc.lang = lang;
+    pc.to = to;
+    gla_buf source = GLA_BUF_INIT;
+    gla_buf_puts(&source, "extract --aligned: ");
+    put_context(&source, cli_input_name(path));
+    if (!source.data) {
+        cli_error("out of memory");
+        return CLI_IO;
+    }
+    pc.source = source.data;
+    fputs("# Target terms proposed from aligned pairs: each concept as the\n"
+          "# glossary holds it, plus admitted terms noted \"proposed by "
+          "extract\n"
+          "# --aligned\". Delete the rows you reject, then 'glossalign "
+          "import'.\n",
+          stdout);
+    int rc = gla_writer_new(&pc.w, GLA_FMT_TSV, stdout, NULL);
+    if (rc == GLA_OK)
+        rc = gla_proposer_results(p, on_proposal, &pc);
+    if (rc == GLA_OK)
+        rc = flush_concept(&pc);
+    if (rc == GLA_OK)
+        rc = gla_writer_finish(pc.w);
+    int code = CLI_OK;
+    if (rc != GLA_OK) {
+        code = pc.code ? pc.code : rc == GLA_ENOMEM || rc == GLA_EIO
+                                       ? CLI_IO
+                                       : CLI_INPUT;
+        if (!pc.code)
+            cli_error("cannot write the proposals: %s", gla_strerror(rc));
+    } else {
+        cli_note("%zu proposed terms for %zu concepts", pc.proposed,
+                 pc.concepts);
+    }
+    if (pc.e == &pc.fresh)
+        gla_entry_clear(&pc.fresh);
+    else
+        gla_entry_free(pc.e);
+    gla_writer_free(pc.w);
+    gla_buf_dispose(&source);
+    return code;
 }
 
 int cmd_extract(int argc, char **argv)
@@ -452,13 +629,8 @@ int cmd_extract(int argc, char **argv)
                            : CLI_INPUT;
             }
             gla_buf_dispose(&err);
-            if (code == CLI_OK) {
-                fputs("entry\tsource\trank\ttarget\tjoint\tn_source\t"
-                      "n_target\tdice\tllr\n",
-                      stdout);
-                if (gla_proposer_results(a.p, on_proposal, NULL) != GLA_OK)
-                    code = CLI_IO;
-            }
+            if (code == CLI_OK)
+                code = write_proposals(a.p, db, lang, to, argv[optind]);
             gla_proposer_free(a.p);
         }
     } else if (code == CLI_OK) {
@@ -493,9 +665,7 @@ int cmd_extract(int argc, char **argv)
             else
                 cli_note("%zu candidate entries", mc.written);
             gla_writer_free(mc.w);
-            for (size_t i = 0; i < mc.used.n; i++)
-                free(mc.used.v[i]);
-            free(mc.used.v);
+            refs_dispose(&mc.used);
         }
         gla_buf_dispose(&source);
         gla_extractor_free(x);

@@ -145,8 +145,10 @@ const char *gla_extractor_errmsg(const gla_extractor *x)
 static size_t item_at(gla_extractor *x, gla_cand_kind kind, const char *key,
                       size_t n, const char *surface, size_t sn, int *fresh)
 {
+    /* the map key: the kind's digit, ':', the key */
+    char head[2] = {(char)('0' + (int)kind), ':'};
     gla_buf_clear(&x->tmp2);
-    if (gla_buf_printf(&x->tmp2, "%d:", (int)kind) != GLA_OK ||
+    if (gla_buf_put(&x->tmp2, head, 2) != GLA_OK ||
         gla_buf_put(&x->tmp2, key, n) != GLA_OK)
         return SIZE_MAX;
     size_t i = gla_strmap_get(&x->map, x->tmp2.data, x->tmp2.len);
@@ -164,7 +166,7 @@ static size_t item_at(gla_extractor *x, gla_cand_kind kind, const char *key,
     item *it = &x->items[x->n_items];
     memset(it, 0, sizeof *it);
     it->kind = kind;
-    it->text = gla_extract_dup(surface, sn);
+    it->text = gla_extract_surface(surface, sn);
     if (!it->text ||
         gla_strmap_put(&x->map, x->tmp2.data, x->tmp2.len, x->n_items) !=
             GLA_OK) {
@@ -213,7 +215,7 @@ static int item_form(gla_extractor *x, item *it, const char *s, size_t n,
         it->fknown = kn;
         it->cap_forms = cap;
     }
-    char *a = gla_extract_dup(s, n), *b = gla_extract_dup(k, strlen(k));
+    char *a = gla_extract_surface(s, n), *b = gla_extract_dup(k, strlen(k));
     if (!a || !b) {
         free(a);
         free(b);

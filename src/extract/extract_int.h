@@ -46,12 +46,18 @@ int gla_extract_stopword(const char *lang, const char *k, size_t n);
 int gla_extract_stop_level(const char *lang);
 
 /* A copy of up to 50 bytes either side of [start, end) of `text`, cut at
- * character boundaries, with line breaks and tabs turned to spaces.
+ * character boundaries, with control characters (line breaks, tabs, form
+ * feeds...) turned to spaces.
  * NULL when out of memory. */
 char *gla_extract_context(const char *text, size_t len, size_t start,
                           size_t end);
 
 /* A NUL-terminated copy of `n` bytes. */
 char *gla_extract_dup(const char *s, size_t n);
+/* A NUL-terminated copy of the `n` bytes of a form taken from the text,
+ * each run of white space and control characters (a line break, a form
+ * feed inside a long form) made one space, none at either end. NULL when
+ * out of memory. */
+char *gla_extract_surface(const char *s, size_t n);
 
 #endif

@@ -31,6 +31,27 @@ char *gla_extract_dup(const char *s, size_t n)
     return p;
 }
 
+char *gla_extract_surface(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    size_t k = 0;
+    int gap = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] <= 0x20) {
+            gap = k > 0;
+            continue;
+        }
+        if (gap)
+            p[k++] = ' ';
+        gap = 0;
+        p[k++] = s[i];
+    }
+    p[k] = '\0';
+    return p;
+}
+
 size_t gla_strmap_get(const gla_strmap *m, const char *k, size_t n)
 {
     if (!m->cap)
@@ -223,7 +244,7 @@ char *gla_extract_context(const char *text, size_t len, size_t start,
     if (!p)
         return NULL;
     for (size_t i = 0; p[i]; i++)
-        if (p[i] == '\n' || p[i] == '\r' || p[i] == '\t')
+        if ((unsigned char)p[i] < 0x20) /* line breaks, tabs, \v, \f... */
             p[i] = ' ';
     return p;
 }

@@ -175,7 +175,7 @@ static size_t gram_id(gla_proposer *p, const char *key, size_t kn,
         p->gram_len = l;
         p->cap_grams = cap;
     }
-    char *s = gla_extract_dup(surface, sn);
+    char *s = gla_extract_surface(surface, sn);
     if (!s || gla_strmap_put(&p->grams, key, kn, p->n_grams) != GLA_OK) {
         free(s);
         return SIZE_MAX;
