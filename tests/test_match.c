@@ -399,6 +399,8 @@ static const tentry glossary[] = {
      {{"fr", "intégration internationale", P, FULL}}},
     {"title.president", GLA_KIND_RANK, {{"fr", "président", P, FULL}}},
     {"place.khanh-hoa", GLA_KIND_PLACE, {{"vi", "Khánh Hòa", P, FULL}}},
+    {"person.de-gaulle", GLA_KIND_PERSON, {{"fr", "de Gaulle", P, FULL}}},
+    {"person.le-van-tam", GLA_KIND_PERSON, {{"vi", "Lê Văn Tám", P, FULL}}},
 };
 
 static gla_matcher *build_glossary(void)
@@ -542,6 +544,15 @@ static const text_case text_cases[] = {
     {"a capitalised name needs a capital in the text",
      "le président hanoi, ha noi; Ha noi", 0, 0,
      "président|title.president|exact|\n"},
+    {"a name written without a capital in the glossary starts so in text",
+     "le général de Gaulle, le général De Gaulle", 0, 0,
+     "de Gaulle|person.de-gaulle|exact|\n"
+     "De Gaulle|person.de-gaulle|case|\n"},
+    {"lower-case le starts no name; the name after it still matches",
+     "le Lê Văn Tám, le le van tam, le LE VAN TAM, leLê Văn Tám", 0, 0,
+     "Lê Văn Tám|person.le-van-tam|exact|\n"
+     "LE VAN TAM|person.le-van-tam|diacritics|\n"
+     "Lê Văn Tám|person.le-van-tam|exact|glued\n"},
     {"places in one word or two",
      "Hanoi, Ha Noi, Hà Nội, Hanoï", 0, 0,
      "Hanoi|place.hanoi|diacritics|\n"

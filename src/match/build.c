@@ -336,7 +336,7 @@ static int add_patterns(gla_matcher_builder *b, uint32_t entry, uint32_t term,
         b->toks = p;
         b->toks_cap = need;
     }
-    tk_state st = {0, 0};
+    tk_state st = {0, 0, 0};
     size_t pos = 0, n = 0;
     gla__tokenize(&st, t->text, len, &pos, 1, b->toks, b->toks_cap, &n);
     int bad = n == 0 || n > GLA_MATCH_MAX_TOKENS;
@@ -599,6 +599,12 @@ static int cmp_ref(const void *a, const void *b)
                   sort_pool + sort_entries[y].ref);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 uint64_t gla__build_id(void)
 {
 #ifndef GLA_VERSION_STRING
@@ -621,7 +627,8 @@ int gla_matcher_build(gla_matcher **out, gla_matcher_builder *b,
     int rc = GLA_ENOMEM;
     gla_buf img = GLA_BUF_INIT;
     void *acmem[CLS_COUNT] = {NULL, NULL, NULL};
-    uint32_t *words = NULL, *slots = NULL, *refidx = NULL;
+    uint32_t *words = NULL, *slots = NULL, *refidx = NULL, *low = NULL;
+    size_t n_low = 0;
     img_dkey *dkeys = NULL;
     gla_matcher *m = NULL;
     ac_view av[CLS_COUNT];
@@ -655,6 +662,25 @@ int gla_matcher_build(gla_matcher **out, gla_matcher_builder *b,
     free(words);
     words = NULL;
     rc = GLA_ENOMEM;
+
+    /* First K3 ids of name patterns whose first token has no capital. */
+    low = malloc((b->pats.n ? b->pats.n : 1) * sizeof *low);
+    if (!low)
+        goto done;
+    for (size_t i = 0; i < b->pats.n; i++) {
+        const img_pat *p = &b->pats.v[i];
+        const img_form *f = &b->forms.v[b->patforms.v[p->forms]];
+        if (p->cls == CLS_NAMES && p->n && !(f->flags & TOKF_CAP))
+            low[n_low++] = f->id[KL_K3];
+    }
+    qsort(low, n_low, sizeof *low, cmp_u32);
+    {
+        size_t k = 0;
+        for (size_t i = 0; i < n_low; i++)
+            if (k == 0 || low[k - 1] != low[i])
+                low[k++] = low[i];
+        n_low = k;
+    }
 
     /* The dictionary's final table. */
     size_t nslots = 1024;
@@ -716,6 +742,7 @@ int gla_matcher_build(gla_matcher **out, gla_matcher_builder *b,
         {b->entries.v, b->entries.n * sizeof *b->entries.v},
         {b->terms.v, b->terms.n * sizeof *b->terms.v},
         {refidx, b->entries.n * sizeof *refidx},
+        {low, n_low * sizeof *low},
     };
     for (int i = 0; i < SEC_AC0; i++) {
         size_t off;
@@ -758,6 +785,7 @@ done:
     free(slots);
     free(dkeys);
     free(refidx);
+    free(low);
     for (int c = 0; c < CLS_COUNT; c++)
         free(acmem[c]);
     gla_buf_dispose(&img);

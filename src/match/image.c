@@ -56,6 +56,7 @@ int gla__matcher_attach(gla_matcher *m, const unsigned char *base, size_t size)
         len[SEC_ENTRIES] != (uint64_t)h->n_entries * sizeof(img_entry) ||
         len[SEC_TERMS] != (uint64_t)h->n_terms * sizeof(img_term) ||
         len[SEC_REFIDX] != (uint64_t)h->n_entries * 4 ||
+        len[SEC_LOWSTART] % 4 ||
         h->max_len > GLA_MATCH_MAX_TOKENS)
         return fail(m, GLA_EPARSE, "inconsistent section sizes");
     m->base = base;
@@ -72,6 +73,8 @@ int gla__matcher_attach(gla_matcher *m, const unsigned char *base, size_t size)
     m->entries = (const img_entry *)(base + h->off[SEC_ENTRIES]);
     m->terms = (const img_term *)(base + h->off[SEC_TERMS]);
     m->refidx = (const uint32_t *)(base + h->off[SEC_REFIDX]);
+    m->lowstart = (const uint32_t *)(base + h->off[SEC_LOWSTART]);
+    m->n_lowstart = len[SEC_LOWSTART] / 4;
     for (int c = 0; c < CLS_COUNT; c++) {
         if (gla__ac_attach(&m->ac[c], base, size,
                            &h->off[SEC_AC0 + c * AC_SECTIONS],
@@ -79,6 +82,19 @@ int gla__matcher_attach(gla_matcher *m, const unsigned char *base, size_t size)
             return fail(m, GLA_EPARSE, "damaged automaton");
     }
     return GLA_OK;
+}
+
+int gla__low_start(const gla_matcher *m, uint32_t id)
+{
+    size_t lo = 0, hi = m->n_lowstart;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->lowstart[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n_lowstart && m->lowstart[lo] == id;
 }
 
 uint32_t gla__dict_find(const gla_matcher *m, const char *s, size_t len)
@@ -214,18 +230,19 @@ int gla_matcher_targets(gla_buf *out, const gla_matcher *m, uint32_t idx,
      * acronyms and variants within each. */
     static const gla_status want[2] = {GLA_STATUS_PREFERRED,
                                        GLA_STATUS_ADMITTED};
+    /* the terms read in place: e.n_terms is checked against the image */
+    const img_term *ts = m->terms + m->entries[idx].first_term;
     for (int w = 0; w < 2; w++) {
         int any = 0;
         for (int full = 1; full >= 0; full--) {
             for (size_t i = 0; i < e.n_terms; i++) {
-                gla_match_term t;
-                if (gla_matcher_term(&t, m, idx, i) != GLA_OK)
-                    continue;
-                if (t.status != want[w] || strcmp(t.lang, lang) != 0 ||
-                    (t.type == GLA_TYPE_FULL_FORM) != full)
+                const img_term *t = &ts[i];
+                if (t->status != (uint8_t)want[w] ||
+                    (t->type == GLA_TYPE_FULL_FORM) != full ||
+                    strcmp(gla__str(m, t->lang), lang) != 0)
                     continue;
                 if ((any && gla_buf_puts(out, " | ") != GLA_OK) ||
-                    gla_buf_puts(out, t.text) != GLA_OK)
+                    gla_buf_puts(out, gla__str(m, t->text)) != GLA_OK)
                     return GLA_ENOMEM;
                 any = 1;
             }

@@ -158,12 +158,16 @@ enum {
     SEC_ENTRIES,    /* img_entry[n_entries] */
     SEC_TERMS,      /* img_term[n_terms] */
     SEC_REFIDX,     /* u32[n_entries]: entry indexes in ref order */
+    SEC_LOWSTART,   /* u32, ascending: the K3 ids with which some name
+                       pattern starts whose first token has no capital;
+                       a text token without one starting a name pattern
+                       with any other id cannot match */
     SEC_AC0,        /* CLS_COUNT automata, AC_SECTIONS sections each */
     SEC_COUNT = SEC_AC0 + CLS_COUNT * AC_SECTIONS
 };
 
 #define IMG_MAGIC "GLAMATCH"
-#define IMG_FORMAT 1u
+#define IMG_FORMAT 2u
 #define IMG_ENDIAN 0x01020304u
 
 typedef struct img_header {
@@ -259,6 +263,8 @@ struct gla_matcher {
     const img_entry *entries;  /* concepts */
     const img_term *terms;     /* terms */
     const uint32_t *refidx;    /* entries by ref */
+    const uint32_t *lowstart;  /* SEC_LOWSTART */
+    size_t n_lowstart;         /* its entries */
     ac_view ac[CLS_COUNT];     /* the automata */
     char err[512];             /* last failure */
 };
@@ -271,6 +277,9 @@ static inline const char *gla__str(const gla_matcher *m, uint32_t off)
 {
     return off < m->str_len ? m->str + off : "";
 }
+/* Can a text token without a capital and with K3 id `id` start a name
+ * pattern (is `id` in SEC_LOWSTART)? */
+int gla__low_start(const gla_matcher *m, uint32_t id);
 /* Dictionary id of a key, 0 when no pattern token has it. */
 uint32_t gla__dict_find(const gla_matcher *m, const char *s, size_t len);
 /* The identity of this library build, stored in images. */

@@ -6,6 +6,7 @@
  * document's length.
  */
 #include "tokens.h"
+#include "tokens_fast.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,15 @@
 #define ARENA_MAX (32u << 20)   /* cached token bytes before a reset */
 #define MAX_ALT 8               /* alternatives kept per mention */
 #define MAX_PIECES 4            /* pieces a glued word is cut into */
-#define TK_BATCH 4096           /* tokens per tokenizer call */
+#define TK_BATCH (TK_MAX_UNIT + 2) /* tokens per tokenizer call: one
+                                      unit's */
 
 static const int cls_level[CLS_COUNT] = {KL_K3, KL_STEM, KL_K2};
+
+/* A cache entry flag above the TOKF_ byte: no pattern of any class starts
+ * with this token, and it is neither glued nor caption debris, so between
+ * matches it only has to be written into the token window. */
+#define CE_QUIET 0x10000u
 static const double level_score[GLA_MATCH_LEVEL_COUNT] = {1.0, 0.95, 0.9,
                                                           0.85, 0.8};
 
@@ -42,12 +49,13 @@ typedef struct centry {
     uint64_t hash;          /* of kind and bytes */
     uint64_t w0, w1;        /* the first 16 bytes, zero-padded */
     uint32_t off;           /* bytes in the arena */
-    uint16_t len;           /* byte length */
-    uint8_t kind;           /* TK_* */
-    uint8_t npieces;        /* 0: used whole */
+    uint32_t lk;            /* byte length | TK_* kind << 16 */
     uint32_t ids[KL_COUNT]; /* ids of the whole token */
     uint32_t flags;         /* TOKF_* */
     uint32_t pieces;        /* first piece in the pool when npieces */
+    uint32_t root[CLS_COUNT]; /* state of each automaton after this token
+                                 from the root (0: no pattern starts so) */
+    uint8_t npieces;        /* 0: used whole */
 } centry;
 
 typedef struct cand {
@@ -85,7 +93,9 @@ struct gla_scanner {
     tk_state tks;             /* tokenizer carry-over */
     tk *tkv;                  /* tokenizer output */
     /* tokens and automata */
-    stok ring[RING];          /* the last tokens */
+    stok ring[RING];          /* the last tokens (of one that no pattern
+                                 starts, met between matches, only the
+                                 start is set) */
     uint64_t ntok;            /* tokens pushed */
     uint32_t state[CLS_COUNT]; /* automaton states */
     int have_held;            /* a caption word waits for its successor */
@@ -331,13 +341,20 @@ static const uint64_t tok_mask[16][2] = {
 #undef LOW
 #endif
 
-/* The cache entry of raw[0, len) of kind `kind`; its index goes to *out.
- * Tokens of up to 16 bytes (nearly all) are hashed and compared as two
- * words, without touching the arena. */
-static int lookup(gla_scanner *s, const char *raw, size_t len, int kind,
-                  size_t *out)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* The cache key of raw[0, len) of kind `kind`: its first 16 bytes as two
+ * words (zero-padded), length and kind in *lk, and the hash. Tokens of up
+ * to 16 bytes (nearly all) are hashed and compared as the two words,
+ * without touching the arena. raw lies in s->buf, which has 16 readable
+ * bytes past the text. */
+static inline uint64_t tok_key(const char *raw, size_t len, int kind,
+                               uint64_t *pw0, uint64_t *pw1, uint32_t *lk)
 {
-    /* raw lies in s->buf, which has 16 readable bytes past the text */
     const unsigned char *u = (const unsigned char *)raw;
     uint64_t w0, w1;
     memcpy(&w0, u, 8);
@@ -358,19 +375,37 @@ static int lookup(gla_scanner *s, const char *raw, size_t len, int kind,
         w1 &= m1;
 #endif
     }
+    /* a token looked up is at most TK_MAX_UNIT bytes (longer words are
+     * breaks), so its length fits in 16 bits */
+    *lk = (uint32_t)len | (uint32_t)kind << 16;
+    *pw0 = w0;
+    *pw1 = w1;
     uint64_t h;
-    if (len <= 16)
-        h = gla__mix((w0 * 0xbf58476d1ce4e5b9ull) ^ (w1 + len) ^
-                     ((uint64_t)kind << 58));
-    else
+    if (len <= 16) {
+        /* the two words, length and kind say all: two multiplies */
+        h = (w0 + *lk) * 0xbf58476d1ce4e5b9ull ^ w1 * 0x94d049bb133111ebull;
+        h ^= h >> 32;
+    } else {
         h = gla__hash_bytes(raw, len) + (uint64_t)kind;
+    }
+    return h;
+}
+
+/* The cache entry of raw[0, len) of kind `kind`, computed on a miss; its
+ * index goes to *out. */
+static NOINLINE int lookup(gla_scanner *s, const char *raw, size_t len,
+                           int kind, size_t *out)
+{
+    uint64_t w0, w1;
+    uint32_t lk;
+    uint64_t h = tok_key(raw, len, kind, &w0, &w1, &lk);
     size_t j = h & s->mask;
     while (s->slots[j]) {
         centry *e = &s->ce[s->slots[j] - 1];
-        if (e->hash == h && e->len == len && e->kind == kind &&
-            e->w0 == w0 && e->w1 == w1 &&
+        if (e->w0 == w0 && e->w1 == w1 && e->lk == lk &&
             (len <= 16 ||
-             memcmp(s->arena.data + e->off, raw, len) == 0)) {
+             (e->hash == h &&
+              memcmp(s->arena.data + e->off, raw, len) == 0))) {
             *out = s->slots[j] - 1;
             return GLA_OK;
         }
@@ -386,11 +421,21 @@ static int lookup(gla_scanner *s, const char *raw, size_t len, int kind,
     e.hash = h;
     e.w0 = w0;
     e.w1 = w1;
-    e.len = (uint16_t)len;
-    e.kind = (uint8_t)kind;
+    e.lk = lk;
     int rc = compute_ids(s, raw, len, kind, e.ids, &e.flags);
     if (rc != GLA_OK)
         return rc;
+    int quiet = 1;
+    for (int c = 0; c < CLS_COUNT; c++)
+        e.root[c] = ac_step(&s->m->ac[c], 0, e.ids[cls_level[c]]);
+    /* "le" starts the name Lê only with a capital: verify() would turn
+     * down every candidate, so the names automaton is not started */
+    if (e.root[CLS_NAMES] && !(e.flags & TOKF_CAP) &&
+        !gla__low_start(s->m, e.ids[KL_K3]))
+        e.root[CLS_NAMES] = 0;
+    for (int c = 0; c < CLS_COUNT; c++)
+        if (e.root[c] != 0)
+            quiet = 0;
     if (kind == TK_WORD && !ids_known(e.ids)) {
         piece pc[MAX_PIECES];
         int np = split_word(s, raw, 0, len, 3, pc, MAX_PIECES, &rc);
@@ -409,8 +454,11 @@ static int lookup(gla_scanner *s, const char *raw, size_t len, int kind,
             e.pieces = (uint32_t)s->npool;
             e.npieces = (uint8_t)np;
             s->npool += (size_t)np;
+            quiet = 0;
         }
     }
+    if (quiet && !(e.flags & TOKF_DEBRIS))
+        e.flags |= CE_QUIET;
     if (s->nce == s->cap_ce) {
         size_t cap = s->cap_ce ? s->cap_ce * 2 : 1024;
         centry *p = realloc(s->ce, cap * sizeof *p);
@@ -647,6 +695,18 @@ static int resolve(gla_scanner *s, uint64_t limit, int final)
     return GLA_OK;
 }
 
+/* Settle what token T has made final (resolve() with its limit), if
+ * anything: most tokens settle nothing, so the test comes first. */
+static inline int settle(gla_scanner *s, uint64_t T)
+{
+    if (!s->npend)
+        return GLA_OK;
+    uint64_t limit = T + 2 > s->maxlen ? T + 2 - s->maxlen : 0;
+    if (s->all ? s->pend[0].tend > limit : s->pend[0].tstart >= limit)
+        return GLA_OK;
+    return resolve(s, limit, 0);
+}
+
 /* ---- the token stream ----------------------------------------------------- */
 
 /* Candidates of the outputs of state st of class automaton v, the token
@@ -700,20 +760,52 @@ static int outputs(gla_scanner *s, const ac_view *v, uint32_t st, uint64_t T,
     return GLA_OK;
 }
 
-static int push_raw(gla_scanner *s, const stok *t)
+/* ac_step() from state `from`, not the root, where `at_root` is the state
+ * the token leads to from the root (centry.root): a failure chain that
+ * ends at the root takes it instead of reading the root table again. */
+static inline uint32_t step_from(const ac_view *v, uint32_t from, uint32_t sym,
+                                 uint32_t at_root)
+{
+    if (sym == 0 || v->n_states == 0)
+        return 0;
+    uint32_t s = from;
+    while (s != 0) {
+        uint32_t n = ac_goto(v, s, sym);
+        if (n != AC_NONE)
+            return n;
+        uint32_t f = v->st[s].fail;
+        if (f >= v->n_states || v->depth[f] >= v->depth[s])
+            return 0; /* a damaged image: stop rather than loop */
+        s = f;
+    }
+    return at_root;
+}
+
+/* Step the automata with token T, already in the window. `root`, when
+ * not NULL, holds each automaton's state after it from the root (see
+ * centry), saving those steps. */
+static NOINLINE int step(gla_scanner *s, uint64_t T, const uint32_t *root)
 {
     const gla_matcher *m = s->m;
-    uint64_t T = s->ntok++;
-    s->ring[T % RING] = *t;
+    const stok *t = &s->ring[T % RING];
     if (!(t->ids[KL_K3] | t->ids[KL_STEM] | t->ids[KL_K2] | s->state[0] |
           s->state[1] | s->state[2]))
         goto settle; /* a word no term has, between matches: most words */
     for (int c = 0; c < CLS_COUNT; c++) {
         const ac_view *v = &m->ac[c];
-        uint32_t sym = t->ids[cls_level[c]];
-        if (sym == 0 && s->state[c] == 0)
-            continue; /* a word no term has, between matches */
-        uint32_t st = ac_step(v, s->state[c], sym);
+        uint32_t sym = t->ids[cls_level[c]], st;
+        if (s->state[c] == 0) {
+            if (root)
+                st = root[c];
+            else if (sym == 0)
+                continue; /* a word no term has, between matches */
+            else
+                st = ac_step(v, 0, sym);
+        } else if (root) {
+            st = step_from(v, s->state[c], sym, root[c]);
+        } else {
+            st = ac_step(v, s->state[c], sym);
+        }
         s->state[c] = st;
         if (st == 0)
             continue; /* the root has no outputs */
@@ -722,15 +814,20 @@ static int push_raw(gla_scanner *s, const stok *t)
             return GLA_ENOMEM;
     }
 settle:
-    if (!s->npend)
-        return GLA_OK;
-    uint64_t limit = T + 2 > s->maxlen ? T + 2 - s->maxlen : 0;
-    return resolve(s, limit, 0);
+    return settle(s, T);
+}
+
+/* Write token t into the window and step the automata with it. */
+static int push_raw(gla_scanner *s, const stok *t, const uint32_t *root)
+{
+    uint64_t T = s->ntok++;
+    s->ring[T % RING] = *t;
+    return step(s, T, root);
 }
 
 /* Hold the caption word "ảnh" until the next token says whether it is
  * caption debris ("ảnh 1"): then neither takes part in any match. */
-static int push_tok(gla_scanner *s, const stok *t)
+static int push_tok(gla_scanner *s, const stok *t, const uint32_t *root)
 {
     if (s->have_held) {
         s->have_held = 0;
@@ -738,10 +835,10 @@ static int push_tok(gla_scanner *s, const stok *t)
             stok a = s->held, b = *t;
             memset(a.ids, 0, sizeof a.ids);
             memset(b.ids, 0, sizeof b.ids);
-            int rc = push_raw(s, &a);
-            return rc != GLA_OK ? rc : push_raw(s, &b);
+            int rc = push_raw(s, &a, NULL);
+            return rc != GLA_OK ? rc : push_raw(s, &b, NULL);
         }
-        int rc = push_raw(s, &s->held);
+        int rc = push_raw(s, &s->held, NULL);
         if (rc != GLA_OK)
             return rc;
     }
@@ -750,10 +847,12 @@ static int push_tok(gla_scanner *s, const stok *t)
         s->have_held = 1;
         return GLA_OK;
     }
-    return push_raw(s, t);
+    return push_raw(s, t, root);
 }
 
-static int process(gla_scanner *s, const tk *t)
+/* Token t, whatever it is (take() handles the common case); e is its
+ * cache entry when the caller found it, else NULL. */
+static NOINLINE int process(gla_scanner *s, const tk *t, const centry *e)
 {
     stok st;
     st.start = s->base + t->start;
@@ -762,33 +861,35 @@ static int process(gla_scanner *s, const tk *t)
         memset(st.ids, 0, sizeof st.ids);
         st.flags = 0;
         st.glued = 0;
-        return push_tok(s, &st);
+        return push_tok(s, &st, NULL);
     }
-    size_t idx;
-    int rc = lookup(s, s->buf.data + t->start, t->end - t->start, t->kind,
+    int rc;
+    if (!e) {
+        size_t idx;
+        rc = lookup(s, s->buf.data + t->start, t->end - t->start, t->kind,
                     &idx);
-    if (rc != GLA_OK)
-        return rc;
-    const centry *e = &s->ce[idx];
-    if (!(e->ids[KL_K3] | e->ids[KL_STEM] | e->ids[KL_K2] | s->state[0] |
-          s->state[1] | s->state[2] | e->npieces | s->have_held |
-          (e->flags & TOKF_DEBRIS)) &&
-        !s->npend) {
-        /* a word no term has, between matches, nothing pending: what
-         * push_tok() would do, without the copies */
-        stok *r = &s->ring[s->ntok++ % RING];
+        if (rc != GLA_OK)
+            return rc;
+        e = &s->ce[idx];
+    }
+    if ((e->flags & CE_QUIET) &&
+        !(s->state[0] | s->state[1] | s->state[2] | s->have_held)) {
+        /* no pattern starts here and none is under way: what push_tok()
+         * would do, without the copies and automaton steps */
+        uint64_t T = s->ntok++;
+        stok *r = &s->ring[T % RING];
         r->start = st.start;
         r->end = st.end;
         memcpy(r->ids, e->ids, sizeof r->ids);
         r->flags = e->flags;
         r->glued = t->glued;
-        return GLA_OK;
+        return settle(s, T);
     }
     if (!e->npieces) {
         memcpy(st.ids, e->ids, sizeof st.ids);
         st.flags = e->flags;
         st.glued = t->glued;
-        return push_tok(s, &st);
+        return push_tok(s, &st, e->root);
     }
     uint32_t first = e->pieces, np = e->npieces;
     for (uint32_t i = 0; i < np; i++) {
@@ -800,11 +901,110 @@ static int process(gla_scanner *s, const tk *t)
         memcpy(ps.ids, p->ids, sizeof ps.ids);
         ps.flags = p->flags;
         ps.glued = 1;
-        rc = push_tok(s, &ps);
+        rc = push_tok(s, &ps, NULL);
         if (rc != GLA_OK)
             return rc;
     }
     return GLA_OK;
+}
+
+/* Feed token t (offsets in s->buf) to the automata. A token found in the
+ * cache, neither held, glued nor caption debris, is written into the
+ * window here and steps the automata if it must; any other goes through
+ * process(). */
+static inline int take(gla_scanner *s, const tk *t)
+{
+    size_t len = t->end - t->start;
+    const centry *e = NULL;
+    if (t->kind != TK_BREAK && len <= 16) {
+        uint64_t w0, w1;
+        uint32_t lk;
+        uint64_t h =
+            tok_key(s->buf.data + t->start, len, t->kind, &w0, &w1, &lk);
+        size_t mask = s->mask;
+        const uint32_t *slots = s->slots;
+        for (size_t j = h & mask; slots[j]; j = (j + 1) & mask) {
+            const centry *c = &s->ce[slots[j] - 1];
+            if (c->w0 == w0 && c->w1 == w1 && c->lk == lk) {
+                e = c;
+                break;
+            }
+        }
+    }
+    if (!e || (e->npieces | s->have_held | (e->flags & TOKF_DEBRIS)))
+        return process(s, t, e);
+    /* what push_tok() would do, without the copies */
+    uint64_t T = s->ntok++;
+    stok *r = &s->ring[T % RING];
+    r->start = s->base + t->start;
+    if ((e->flags & CE_QUIET) && !(s->state[0] | s->state[1] | s->state[2])) {
+        /* no pattern starts here and none is under way, so no candidate
+         * will hold this token: of it, only its start is ever read
+         * (update_settled()) */
+        return s->npend ? settle(s, T) : GLA_OK;
+    }
+    r->end = s->base + t->end;
+    memcpy(r->ids, e->ids, sizeof r->ids);
+    r->flags = e->flags;
+    r->glued = t->glued;
+    return step(s, T, e->root);
+}
+
+/*
+ * Cut s->buf from s->tpos and feed the tokens to the automata. Spaces,
+ * plain words (letters and marks ended by a space or ASCII punctuation)
+ * and ASCII punctuation are cut here, as gla__tokenize() would cut them;
+ * anything else goes through gla__tokenize() one unit at a time. On
+ * failure *at is the failing token's byte offset in the buffer.
+ */
+static NOINLINE int scan_buf(gla_scanner *s, int last, size_t *at)
+{
+    /* s->buf holds 16 zero bytes past its text */
+    const unsigned char *u = (const unsigned char *)s->buf.data;
+    size_t len = s->buf.len, i = (size_t)(s->tpos - s->base);
+    int rc = GLA_OK;
+    while (i < len) {
+        unsigned b0 = u[i];
+        if (b0 == ' ') {
+            i++;
+            continue;
+        }
+        tk t;
+        t.start = i;
+        t.glued = 0;
+        if (b0 < 0x80 && ascii_class[b0] == CL_PUNCT) {
+            t.end = i + 1;
+            t.kind = TK_PUNCT;
+        } else {
+            size_t j = plain_run(u, i, len, 1);
+            if (j == i || j >= len || j - i > 16 || !plain_end(u, j)) {
+                /* the general case, one unit */
+                size_t n = 0;
+                int full = gla__tokenize(&s->tks, (const char *)u, len, &i,
+                                         last, s->tkv, TK_BATCH, &n);
+                for (size_t k = 0; k < n && rc == GLA_OK; k++) {
+                    rc = take(s, &s->tkv[k]);
+                    if (rc != GLA_OK)
+                        *at = s->tkv[k].start;
+                }
+                if (rc != GLA_OK || !full)
+                    break;
+                continue;
+            }
+            t.end = j;
+            t.kind = TK_WORD;
+        }
+        s->tks.nl = 0;
+        s->tks.broke = 0;
+        rc = take(s, &t);
+        if (rc != GLA_OK) {
+            *at = i;
+            break;
+        }
+        i = t.end + (u[t.end] == ' ');
+    }
+    s->tpos = s->base + i;
+    return rc;
 }
 
 static void update_settled(gla_scanner *s)
@@ -857,27 +1057,18 @@ int gla_scanner_feed(gla_scanner *s, const char *text, size_t len, int last)
         memcpy(s->buf.data + s->buf.len, text, len);
     s->buf.len += len;
     memset(s->buf.data + s->buf.len, 0, 16);
-    for (;;) {
-        size_t pos = (size_t)(s->tpos - s->base), n = 0;
-        int full = gla__tokenize(&s->tks, s->buf.data ? s->buf.data : "",
-                                 s->buf.len, &pos, last, s->tkv, TK_BATCH,
-                                 &n);
-        s->tpos = s->base + pos;
-        for (size_t i = 0; i < n; i++) {
-            int rc = process(s, &s->tkv[i]);
-            if (rc != GLA_OK) {
-                snprintf(s->err, sizeof s->err, "out of memory at byte %llu",
-                         (unsigned long long)(s->base + s->tkv[i].start));
-                return rc;
-            }
-        }
-        if (!full)
-            break;
+    s->tks.padded = 1;
+    size_t at = 0;
+    int rc = scan_buf(s, last, &at);
+    if (rc != GLA_OK) {
+        snprintf(s->err, sizeof s->err, "out of memory at byte %llu",
+                 (unsigned long long)(s->base + at));
+        return rc;
     }
     if (last) {
         if (s->have_held) {
             s->have_held = 0;
-            if (push_raw(s, &s->held) != GLA_OK)
+            if (push_raw(s, &s->held, NULL) != GLA_OK)
                 return GLA_ENOMEM;
         }
         if (resolve(s, UINT64_MAX, 1) != GLA_OK)

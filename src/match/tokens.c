@@ -4,62 +4,13 @@
  * the cutting is resumable at any byte so text can stream in chunks.
  */
 #include "tokens.h"
+#include "tokens_fast.h"
 
 #include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-enum {
-    CL_SPACE,
-    CL_NL,
-    CL_PARA,
-    CL_LETTER,
-    CL_DIGIT,
-    CL_MARK,
-    CL_IGNORE,
-    CL_APOS,
-    CL_DASH,
-    CL_PUNCT,
-    CL_INVALID,
-    CL_INCOMPLETE /* a sequence cut by the end of the buffer */
-};
-
-/* Classes of ASCII bytes: letters, digits, white space and controls,
- * the apostrophe and the hyphen; the rest is punctuation. */
-#define LT CL_LETTER
-#define DG CL_DIGIT
-#define NL CL_NL
-#define SP CL_SPACE
-#define AP CL_APOS
-#define DA CL_DASH
-#define PU CL_PUNCT
-static const unsigned char ascii_class[128] = {
-    SP, SP, SP, SP, SP, SP, SP, SP,
-    SP, SP, NL, SP, SP, SP, SP, SP,
-    SP, SP, SP, SP, SP, SP, SP, SP,
-    SP, SP, SP, SP, SP, SP, SP, SP,
-    SP, PU, PU, PU, PU, PU, PU, AP,
-    PU, PU, PU, PU, PU, DA, PU, PU,
-    DG, DG, DG, DG, DG, DG, DG, DG,
-    DG, DG, PU, PU, PU, PU, PU, PU,
-    PU, LT, LT, LT, LT, LT, LT, LT,
-    LT, LT, LT, LT, LT, LT, LT, LT,
-    LT, LT, LT, LT, LT, LT, LT, LT,
-    LT, LT, LT, PU, PU, PU, PU, PU,
-    PU, LT, LT, LT, LT, LT, LT, LT,
-    LT, LT, LT, LT, LT, LT, LT, LT,
-    LT, LT, LT, LT, LT, LT, LT, LT,
-    LT, LT, LT, PU, PU, PU, PU, SP,
-};
-#undef LT
-#undef DG
-#undef NL
-#undef SP
-#undef AP
-#undef DA
-#undef PU
 
 static int classify_cp(int32_t c)
 {
@@ -128,38 +79,6 @@ static int classify_multi(const unsigned char *s, size_t len, size_t i, int *n,
     *n = need;
     *cp = c;
     return classify_cp(c);
-}
-
-/* Letters and marks of French and Vietnamese text without a table
- * look-up: U+00C0-U+024F but × and ÷ (letters), U+0300-U+036F (marks),
- * U+1E00-U+1EFF (letters). Returns the length, or 0 when it does not know
- * the character. */
-static inline int latin_letter(const unsigned char *s, size_t len, size_t i,
-                               int *cls)
-{
-    unsigned b = s[i];
-    if (b >= 0xC3 && b <= 0xCD) {
-        if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80)
-            return 0;
-        unsigned c = s[i + 1];
-        if (b == 0xC3 && (c < 0x80 || c == 0x97 || c == 0xB7))
-            return 0;
-        if (b <= 0xC9) {
-            *cls = CL_LETTER;
-            return 2;
-        }
-        if (b == 0xCC || (b == 0xCD && c < 0xB0)) {
-            *cls = CL_MARK;
-            return 2;
-        }
-        return 0;
-    }
-    if (b == 0xE1 && i + 2 < len && s[i + 1] >= 0xB8 && s[i + 1] <= 0xBB &&
-        (s[i + 2] & 0xC0) == 0x80) {
-        *cls = CL_LETTER;
-        return 3;
-    }
-    return 0;
 }
 
 /* Class of the character at s[i]; its length goes to *n (1 for invalid
@@ -339,6 +258,38 @@ static void cut_unit(const unsigned char *s, size_t a, size_t b, tk *out,
         put(out, n, ps, b, pkind ? pkind : TK_WORD, 0);
 }
 
+/* Length of the apostrophe ' or ’ at s[j] (all of it in the buffer), or 0
+ * (the other apostrophes take the general path). */
+static inline size_t apos_len(const unsigned char *s, size_t j, size_t len)
+{
+    if (s[j] == '\'')
+        return 1;
+    if (s[j] == 0xE2 && j + 2 < len && s[j + 1] == 0x80 && s[j + 2] == 0x99)
+        return 3;
+    return 0;
+}
+
+/* Is w[0, n), letters only, one of elision_words (any case)? */
+static int elision_ascii(const unsigned char *w, size_t n)
+{
+    static const char *const by_len[7] = {
+        NULL, "lmtnsjdc", "qu", NULL, NULL, "jusqu", "lorsqu puisqu quoiqu"};
+    if (n == 0 || n > 6 || !by_len[n])
+        return 0;
+    if (n == 1) {
+        unsigned c = w[0] | 0x20u;
+        return c < 0x80 && strchr(by_len[1], (int)c) != NULL;
+    }
+    for (const char *p = by_len[n]; *p; p += n + (p[n] == ' ')) {
+        size_t k = 0;
+        while (k < n && (w[k] | 0x20u) == (unsigned char)p[k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
 int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
                   int last, tk *out, size_t cap, size_t *nout)
 {
@@ -356,31 +307,34 @@ int gla__tokenize(tk_state *st, const char *buf, size_t len, size_t *pos,
             i++;
             continue;
         }
-        /* The common case first: a word of letters (ASCII, Latin,
+        /* The common cases first: a word of letters (ASCII, Latin,
          * Vietnamese, combining marks) ended by white space or ASCII
-         * punctuation. Anything else takes the general path below. */
+         * punctuation, or such a word after an elided article or pronoun
+         * ("l'armée", "d’un"). Anything else takes the general path
+         * below, which cuts these the same way. */
         {
-            size_t j = i;
-            while (j < len) {
-                unsigned b = s[j];
-                if (b < 0x80) {
-                    if (ascii_class[b] != CL_LETTER)
-                        break;
-                    j++;
-                } else {
-                    int lc, lk = latin_letter(s, len, j, &lc);
-                    if (!lk || (j == i && lc != CL_LETTER))
-                        break;
-                    j += (size_t)lk;
+            size_t j = plain_run(s, i, len, st->padded);
+            if (j > i && j < len) {
+                if (plain_end(s, j) && j - i <= TK_MAX_UNIT) {
+                    put(out, &nv, i, j, TK_WORD, 0);
+                    st->nl = 0;
+                    st->broke = 0;
+                    i = j + (s[j] == ' '); /* and the space after it */
+                    continue;
                 }
-            }
-            if (j > i && j < len && s[j] < 0x80 && s[j] != '\'' &&
-                ascii_class[s[j]] != CL_DIGIT && j - i <= TK_MAX_UNIT) {
-                put(out, &nv, i, j, TK_WORD, 0);
-                st->nl = 0;
-                st->broke = 0;
-                i = j;
-                continue;
+                size_t a = apos_len(s, j, len);
+                if (a && elision_ascii(s + i, j - i)) {
+                    size_t k = plain_run(s, j + a, len, st->padded);
+                    if (k > j + a && k < len && plain_end(s, k) &&
+                        k - i <= TK_MAX_UNIT) {
+                        put(out, &nv, i, j + a, TK_ELISION, 0);
+                        put(out, &nv, j + a, k, TK_WORD, 0);
+                        st->nl = 0;
+                        st->broke = 0;
+                        i = k + (s[k] == ' ');
+                        continue;
+                    }
+                }
             }
         }
         int clen;

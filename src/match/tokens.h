@@ -36,6 +36,8 @@ typedef struct tk {
 typedef struct tk_state {
     unsigned nl;    /* newlines in the separator run being read */
     int broke;      /* a break was emitted for that run already */
+    int padded;     /* set by the caller: 16 readable bytes follow the
+                       buffer, so runs of letters are read 16 at a time */
 } tk_state;
 
 /*
