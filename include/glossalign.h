@@ -16,6 +16,7 @@
 #include <glossalign/match.h>
 #include <glossalign/names.h>
 #include <glossalign/normalize.h>
+#include <glossalign/partial.h>
 #include <glossalign/tokenize.h>
 
 #endif

@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "db_common.h"
 
-#include <glossalign/names.h>
+#include <glossalign/partial.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ static const char annotate_help[] =
     "  --db PATH        the glossary (default: $GLOSSALIGN_DB, else the\n"
     "                   default glossary)\n"
     "  --no-cache       compile the glossary in memory; neither read nor\n"
-    "                   write its cache file (PATH.match, PATH.names)\n"
+    "                   write its cache file (PATH.match)\n"
     "  --no-partial     do not report partial mentions of people\n"
     "  -h, --help       show this help\n"
     "\n"
@@ -59,8 +59,8 @@ static const char annotate_help[] =
     "name words with level partial, score 0.70 and flag partial (inline:\n"
     "\xe2\x9f\xa6LANG (partial): equivalent\xe2\x9f\xa7). A family name alone is never\n"
     "resolved; the people named carry over the chunks of one input and\n"
-    "are forgotten between --jsonl documents. The names index (PATH.names)\n"
-    "is loaded only when a document names a person. --levels does not\n"
+    "are forgotten between --jsonl documents. Only the rank titles and the\n"
+    "people a document names are loaded for them. --levels does not\n"
     "filter them; --no-partial turns them off.\n"
     "docs/MATCHING.md explains levels and scores, docs/NAMES.md partial\n"
     "mentions.\n"
@@ -254,14 +254,13 @@ static void out_html(out *o, const char *s, size_t n)
  * this flag, above the matcher's flags. */
 #define LEVEL_PARTIAL ((gla_match_level)GLA_MATCH_LEVEL_COUNT)
 #define FLAG_PARTIAL 0x80000000u
-/* The score of a partial mention. */
-#define PARTIAL_SCORE 0.70
 /* Alternatives kept for a mention held back between feeds. */
 #define MAX_ALT 8
 
 static const char *level_name(gla_match_level l)
 {
-    return l == LEVEL_PARTIAL ? "partial" : gla_match_level_name(l);
+    return l == LEVEL_PARTIAL ? GLA_PARTIAL_LEVEL_NAME
+                              : gla_match_level_name(l);
 }
 
 /* A mention waiting to be written, its alternatives copied. */
@@ -301,10 +300,9 @@ typedef struct ann {
     size_t max_end;          /* end of the last mention written */
     /* partial mentions */
     int partial;             /* looked for (not --no-partial, not failed) */
-    int doc_person;          /* the document named a person */
-    const char *names_path;  /* glossary file for the names cache, or NULL */
-    gla_names *nm;           /* names index, opened at the first person */
-    gla_names_ctx *ctx;      /* the people named so far */
+    gla_partial *pm;         /* the people named so far, and the finder */
+    gla_mention *pms;        /* the mentions of a stretch, for it */
+    size_t cap_pms;          /* allocated */
     /* HTML: concepts by first appearance, and an index over them */
     seen *seen;              /* concepts met */
     size_t n_seen, cap_seen; /* used, allocated */
@@ -673,83 +671,53 @@ static int pend_push(pend **v, size_t *n, size_t *cap, const gla_mention *m)
     return GLA_OK;
 }
 
-/* Open the names index and the document context, at the first person. */
-static int names_start(ann *a)
+/* Partial mentions in the document bytes [done, cut), which the window
+ * holds, given the first `np` mentions taken (those that start there):
+ * each becomes a pending mention of level partial, unless it starts
+ * before a mention already written. */
+static int partial_find(ann *a, size_t cut, size_t np)
 {
-    if (a->ctx)
-        return GLA_OK;
-    gla_buf err = GLA_BUF_INIT;
-    int rc = gla_names_open(&a->nm, a->db, a->names_path, NULL, &err);
-    if (rc == GLA_OK)
-        rc = gla_names_ctx_new(&a->ctx, a->nm);
-    /* The matcher's person mentions are fed to the context as they come:
-     * the scan need not look for full names itself. */
-    if (rc == GLA_OK)
-        gla_names_ctx_set_detect_full(a->ctx, 0);
-    if (rc == GLA_ENOMEM) {
-        gla_buf_dispose(&err);
-        return rc;
+    if (!a->pm) {
+        int rc = gla_partial_new(&a->pm, a->m);
+        if (rc != GLA_OK)
+            return rc;
     }
+    if (np > a->cap_pms) {
+        gla_mention *v = realloc(a->pms, np * sizeof *v);
+        if (!v)
+            return GLA_ENOMEM;
+        a->pms = v;
+        a->cap_pms = np;
+    }
+    for (size_t i = 0; i < np; i++)
+        a->pms[i] = a->pend[i].m;
+    size_t off = a->done - a->win_base;
+    int rc = gla_partial_feed(a->pm, a->win.data + off, cut - a->done,
+                              a->win.len - off, a->done, a->pms, np);
+    if (rc == GLA_ENOMEM)
+        return rc;
     if (rc != GLA_OK) {
-        cli_warn("partial mentions of people are not reported: cannot load "
-                 "the names index: %s",
-                 err.len ? err.data
-                 : rc == GLA_EDB ? gla_db_errmsg(a->db)
-                                 : gla_strerror(rc));
-        gla_names_free(a->nm);
-        a->nm = NULL;
+        cli_warn("partial mentions of people are not reported: %s",
+                 gla_partial_errmsg(a->pm));
         a->partial = 0;
-    }
-    gla_buf_dispose(&err);
-    return GLA_OK;
-}
-
-/* Look for partial mentions in the document bytes [from, to), which the
- * window holds, and keep those that touch no mention written or about to
- * be (the first `np` of a->pend). */
-static int partial_scan(ann *a, size_t from, size_t to, size_t np)
-{
-    if (to <= from || !a->ctx)
         return GLA_OK;
-    gla_name_hits *h = NULL;
-    int rc = gla_names_ctx_scan(&h, a->ctx, a->win.data + (from - a->win_base),
-                                to - from);
-    if (rc == GLA_EUTF8)
-        return GLA_OK; /* text that is not UTF-8 names nobody */
-    if (rc != GLA_OK)
-        return rc;
-    for (size_t i = 0; i < h->n && rc == GLA_OK; i++) {
-        const gla_name_hit *x = &h->hits[i];
-        const gla_name_matches *res = x->m;
-        if (!res || res->n == 0)
+    }
+    size_t n = 0;
+    const gla_partial_hit *h = gla_partial_hits(a->pm, &n);
+    for (size_t i = 0; i < n && rc == GLA_OK; i++) {
+        if (h[i].span.start < a->max_end)
             continue;
         gla_mention m;
         memset(&m, 0, sizeof m);
-        m.span.start = from + x->name.start;
-        m.span.end = from + x->name.end;
-        if (m.span.start < a->max_end)
-            continue;
-        int clash = 0;
-        for (size_t k = 0; k < np && !clash; k++)
-            clash = a->pend[k].m.span.start < m.span.end &&
-                    m.span.start < a->pend[k].m.span.end;
-        if (clash || gla_matcher_find_ref(&m.entry, a->m, res->cands[0].ref) !=
-                         GLA_OK)
-            continue;
-        uint32_t alt[MAX_ALT];
-        for (size_t k = 1; k < res->n && m.n_alt < MAX_ALT; k++)
-            if (gla_matcher_find_ref(&alt[m.n_alt], a->m, res->cands[k].ref) ==
-                GLA_OK)
-                m.n_alt++;
-        m.alt = alt;
+        m.span = h[i].span;
+        m.entry = h[i].entry;
+        m.n_alt = h[i].n_alt;
+        m.alt = h[i].alt;
         m.level = LEVEL_PARTIAL;
-        m.score = PARTIAL_SCORE;
-        m.flags = FLAG_PARTIAL |
-                  (res->status == GLA_NAME_AMBIGUOUS ? GLA_MENTION_AMBIGUOUS
-                                                      : 0u);
+        m.score = h[i].score;
+        m.flags = FLAG_PARTIAL | (h[i].ambiguous ? GLA_MENTION_AMBIGUOUS : 0u);
         rc = pend_push(&a->hits, &a->n_hits, &a->cap_hits, &m);
     }
-    gla_name_hits_free(h);
     return rc;
 }
 
@@ -792,35 +760,8 @@ static int drain(ann *a, int last)
     while (np < a->n_pend && a->pend[np].m.span.start < cut)
         np++;
     a->n_hits = 0;
-    if (a->partial) {
-        /* Scan up to each person named, then record that person. */
-        size_t pos = a->done;
-        for (size_t i = 0; i < np && a->partial; i++) {
-            gla_match_entry e;
-            const gla_mention *m = &a->pend[i].m;
-            if (gla_matcher_entry(&e, a->m, m->entry) != GLA_OK ||
-                e.kind != GLA_KIND_PERSON)
-                continue;
-            a->doc_person = 1;
-            if ((rc = names_start(a)) != GLA_OK)
-                return rc;
-            if (!a->partial)
-                break;
-            if (m->span.start > pos) {
-                if ((rc = partial_scan(a, pos, m->span.start, np)) != GLA_OK)
-                    return rc;
-                pos = m->span.start;
-            }
-            rc = gla_names_ctx_add(a->ctx, e.ref,
-                                   a->win.data + (m->span.start - a->win_base),
-                                   m->span.end - m->span.start);
-            if (rc == GLA_ENOMEM)
-                return rc;
-        }
-        if (a->partial && a->doc_person &&
-            (rc = partial_scan(a, pos, cut, np)) != GLA_OK)
-            return rc;
-    }
+    if (a->partial && (rc = partial_find(a, cut, np)) != GLA_OK)
+        return rc;
     /* Both lists are in order of start: merge them. */
     size_t i = 0, k = 0;
     while (i < np || k < a->n_hits) {
@@ -874,7 +815,7 @@ static int feed(ann *a, const char *text, size_t len, int last)
 static void doc_reset(ann *a)
 {
     gla_scanner_reset(a->s);
-    gla_names_ctx_reset(a->ctx);
+    gla_partial_reset(a->pm);
     a->win.len = 0;
     a->win_base = 0;
     a->n_pend = 0;
@@ -882,7 +823,6 @@ static void doc_reset(ann *a)
     a->done = 0;
     a->max_end = 0;
     a->printed = 0;
-    a->doc_person = 0;
 }
 
 /* ---- HTML page ----------------------------------------------------------- */
@@ -1665,7 +1605,6 @@ int cmd_annotate(int argc, char **argv)
         cli_close_input(in);
         return code;
     }
-    a.names_path = no_cache ? NULL : cli_db_path(db_opt);
     gla_matcher_options mo = GLA_MATCHER_OPTIONS_INIT;
     mo.source_lang = from;
     int rc = gla_matcher_open(&a.m, a.db, no_cache ? NULL : cli_db_path(db_opt),
@@ -1720,8 +1659,8 @@ int cmd_annotate(int argc, char **argv)
     gla_buf_dispose(&a.win);
     free(a.pend);
     free(a.hits);
-    gla_names_ctx_free(a.ctx);
-    gla_names_free(a.nm);
+    gla_partial_free(a.pm);
+    free(a.pms);
     free(a.seen);
     free(a.slot);
     gla_scanner_free(a.s);

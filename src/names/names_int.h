@@ -193,6 +193,33 @@ size_t gla_nm_tokens(nm_tok *toks, size_t cap, const gla_key *k,
 size_t gla_nm_title_chain(const gla_names *nm, const nm_tok *t, size_t n,
                           uint32_t *ref);
 
+/* The K2 articles (articles != 0) or civilities a title chain may hold:
+ * the lists of is_article() and civility_at() in parse.c, kept in step
+ * with them. */
+size_t gla_nm_chain_words(const char *const **out, int articles);
+
+/* gla_names_ctx_scan() for a context fed by the caller (detect_full off)
+ * that gives the same hits, less those whose name overlaps a span of
+ * `skip` (sorted by start, spans relative to `text`), at a fraction of
+ * the cost: only the stretches around a word that may end a partial
+ * mention of someone in the context are normalised and parsed (see
+ * context.c). GLA_OK, GLA_EINVAL (detect_full on, or not built),
+ * GLA_EUTF8, GLA_ENOMEM. */
+int gla_nm_ctx_scan_quick(gla_name_hits **out, gla_names_ctx *ctx,
+                          const char *text, size_t len, const gla_span *skip,
+                          size_t n_skip);
+
+/* gla_names_ctx_add() with the ref's entry index e already known.
+ * GLA_EINVAL for an index out of range. */
+int gla_nm_ctx_add_entry(gla_names_ctx *ctx, uint32_t e, const char *s,
+                         size_t len);
+/* People a context holds. */
+size_t gla_nm_ctx_count(const gla_names_ctx *ctx);
+/* Whether gla_names_ctx_add() with a ref may keep a plain full name
+ * unparsed until a resolution needs it (off by default). The context
+ * then resolves exactly as if every mention had been parsed at once. */
+void gla_nm_ctx_set_lazy(gla_names_ctx *ctx, int on);
+
 /* Is the K2 token a Vietnamese syllable (initial, vowels, final)? */
 int gla_nm_is_syllable(const char *s, size_t len);
 /* Is the K2 token a Vietnamese family name? */

@@ -237,6 +237,22 @@ static size_t civility_at(const nm_tok *t, size_t n)
     return 0;
 }
 
+size_t gla_nm_chain_words(const char *const **out, int articles)
+{
+    /* The articles of is_article() and the civilities of civility_at(). */
+    static const char *const art[] = {"le", "la", "les", "l", "the"};
+    static const char *const civ[] = {
+        "m",  "mm",       "mme",    "mmes",         "mlle",      "mr",
+        "mrs", "ms",      "dr",     "pr",           "monsieur",  "madame",
+        "mademoiselle",   "messieurs", "mesdames"};
+    if (articles) {
+        *out = art;
+        return sizeof art / sizeof art[0];
+    }
+    *out = civ;
+    return sizeof civ / sizeof civ[0];
+}
+
 /* The longest rank title at toks[0..n); its index via *title. */
 static size_t rank_at(const gla_names *nm, const nm_tok *t, size_t n,
                       uint32_t *title)
