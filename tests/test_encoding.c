@@ -759,7 +759,7 @@ static void test_glibc_charmaps(void **state)
     static const char *const maps[] = {"VISCII", "CP1258", "TCVN5712-1"};
     int seen = 0;
     for (size_t m = 0; m < 3; m++) {
-        char cmd[1024];
+        char cmd[2048];
         snprintf(cmd, sizeof cmd,
                  "gzip -dc '%s/encodings/glibc_charmaps/%s.gz' 2>/dev/null",
                  shared_dir(), maps[m]);
@@ -927,7 +927,7 @@ static void test_uchardet_samples(void **state)
     };
     int seen = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char path[1024];
+        char path[2048];
         snprintf(path, sizeof path, "%s/encodings/uchardet_samples/%s",
                  shared_dir(), cases[i].file);
         gla_buf in = GLA_BUF_INIT, out = GLA_BUF_INIT;
