@@ -769,6 +769,14 @@ static const char v2_ddl[] =
     "CREATE INDEX terms_k2c ON terms(k2c, lang);"
     "CREATE INDEX terms_k3 ON terms(k3, lang);";
 
+/* Version 3 added the change log. */
+static const char v3_ddl[] =
+    "CREATE TABLE change_log (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
+    "author TEXT NOT NULL, action TEXT NOT NULL CHECK (action IN ('insert', "
+    "'update', 'delete')), tbl TEXT NOT NULL, row_id INTEGER NOT NULL, "
+    "entry_ref TEXT NOT NULL, old TEXT, new TEXT);"
+    "CREATE INDEX change_log_ref ON change_log(entry_ref, id);";
+
 static void check_migrated(fixture *f)
 {
     assert_int_equal(gla_db_open(&f->db, f->path, 0), GLA_OK);
@@ -795,6 +803,16 @@ static void check_migrated(fixture *f)
     assert_int_equal(h.n, 1);
     assert_int_equal(h.v[0].entry_id, 2);
     gla_db_hits_dispose(&h);
+    /* K2 without its index: the compact key finds the row, k2 decides. */
+    assert_int_equal(gla_db_lookup(&h, f->db, GLA_K2, "VI", "Ha Noi", 6),
+                     GLA_OK);
+    assert_int_equal(h.n, 1);
+    assert_int_equal(h.v[0].term_id, 3);
+    gla_db_hits_dispose(&h);
+    assert_int_equal(gla_db_lookup(&h, f->db, GLA_K2, NULL, "Hanoi", 5),
+                     GLA_OK);
+    assert_int_equal(h.n, 0);
+    gla_db_hits_dispose(&h);
     /* And the change log works from now on. */
     gla_term t = {0};
     t.lang = "vi";
@@ -812,9 +830,19 @@ static void check_migrated(fixture *f)
                      GLA_DB_SCHEMA_VERSION);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
                                       "WHERE name IN ('terms_k1', "
-                                      "'terms_k2', 'terms_k2c', 'terms_k3', "
+                                      "'terms_k2c', 'terms_k3', "
                                       "'change_log', 'change_log_ref')"),
-                     6);
+                     5);
+    /* Version 4 dropped the k2 index (K2 look-ups go through k2c) and
+     * the language from the key indexes. */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE name = 'terms_k2'"),
+                     0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE name IN ('terms_k1', "
+                                      "'terms_k2c', 'terms_k3') AND sql "
+                                      "NOT LIKE '%lang%'"),
+                     3);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM terms WHERE "
                                       "k3 = '' OR k2c = ''"),
                      0);
@@ -835,9 +863,10 @@ static void test_migrate_from_v1(void **state)
     check_migrated(f);
 }
 
-static void test_migrate_from_v2(void **state)
+/* A version 2 file whose K2 compact and K3 keys are those of its time
+ * (later steps keep stored keys; only v1 -> v2 computes them). */
+static void make_v2(fixture *f)
 {
-    fixture *f = *state;
     sql_exec(f->path, v1_ddl);
     sql_exec(f->path, v1_data);
     sql_exec(f->path, v2_ddl);
@@ -860,6 +889,29 @@ static void test_migrate_from_v2(void **state)
              k3.data);
     sql_exec(f->path, sql);
     gla_buf_dispose(&k3);
+}
+
+static void test_migrate_from_v2(void **state)
+{
+    fixture *f = *state;
+    make_v2(f);
+    check_migrated(f);
+}
+
+static void test_migrate_from_v3(void **state)
+{
+    fixture *f = *state;
+    make_v2(f);
+    sql_exec(f->path, v3_ddl);
+    sql_exec(f->path, "PRAGMA user_version = 3");
+    /* Read-only cannot migrate: refused, file untouched. */
+    assert_int_equal(gla_db_open(&f->db, f->path, GLA_DB_READONLY), GLA_EDB);
+    assert_non_null(strstr(gla_db_errmsg(f->db), "needs migrating"));
+    gla_db_close(f->db);
+    f->db = NULL;
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE name = 'terms_k2'"),
+                     1);
     check_migrated(f);
 }
 
@@ -1191,7 +1243,7 @@ static void test_import_merge(void **state)
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
                                       "WHERE type = 'index' AND name LIKE "
                                       "'terms_k%'"),
-                     4);
+                     3);
     gla_db_hits h = GLA_DB_HITS_INIT;
     assert_int_equal(gla_db_lookup(&h, f->db, GLA_K1, "fr", "DEUX", 4), GLA_OK);
     assert_int_equal(h.n, 1);
@@ -1271,6 +1323,186 @@ static void test_import_merge(void **state)
         gla_entry_clear(&v[i]);
 }
 
+/* Every row of `sql` (one text column) joined with newlines. */
+static char *sql_rows(const char *path, const char *sql)
+{
+    sqlite3 *s = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(s));
+    gla_buf b = GLA_BUF_INIT;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        assert_int_equal(gla_buf_puts(&b, t ? (const char *)t : "NULL"),
+                         GLA_OK);
+        assert_int_equal(gla_buf_put(&b, "\n", 1), GLA_OK);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return b.data ? b.data : calloc(1, 1);
+}
+
+/* A generated concept `i` with 1 to 4 terms and every optional field set
+ * or not in turn. */
+static void make_bulk_entry(gla_entry *e, int i)
+{
+    static const char *const langs[] = {"vi", "fr", "EN", "zh-Hant"};
+    static const char *const words[] = {"Nguyễn",  "Trần",         "ministère",
+                                        "défense", "Choïgou",      "état-major",
+                                        "Hà Nội",  "Bộ Quốc phòng"};
+    char ref[32], text[96];
+    snprintf(ref, sizeof ref, "term.bulk-%d", i);
+    memset(e, 0, sizeof *e);
+    assert_int_equal(gla_entry_set_str(&e->ref, ref, strlen(ref)), GLA_OK);
+    e->kind = (gla_kind)(i % (GLA_KIND_ACRONYM + 1));
+    e->homonym = i % 7 == 0;
+    if (i % 3 == 0)
+        assert_int_equal(gla_entry_set_str(&e->subject, "défense", 8), GLA_OK);
+    if (i % 5 == 0)
+        assert_int_equal(gla_entry_set_str(&e->note, "n\te", 3), GLA_OK);
+    if (i % 11 == 0)
+        assert_int_equal(gla_entry_set_str(&e->definition, "", 0), GLA_OK);
+    for (int k = 0; k < 1 + i % 4; k++) {
+        gla_term t;
+        memset(&t, 0, sizeof t);
+        t.lang = (char *)langs[k];
+        snprintf(text, sizeof text, "%s %s %d", words[(i + k) % 8],
+                 words[(i * 3 + k) % 8], i);
+        t.text = text;
+        t.status = (gla_status)((i + k) % (GLA_STATUS_FORBIDDEN + 1));
+        t.type = (gla_term_type)(k % (GLA_TYPE_TRANSLITERATION + 1));
+        t.case_mode = (gla_case)(i % (GLA_CASE_INSENSITIVE + 1));
+        t.pos = k == 1 ? "noun" : NULL;
+        t.note = i % 4 == 1 ? "note" : NULL;
+        t.source = k == 0 ? "gen" : (k == 2 ? "" : NULL);
+        assert_int_equal(gla_entry_add_term(e, &t), GLA_OK);
+    }
+}
+
+/* An import into an empty store writes its rows in batches; it must
+ * store exactly what the row-by-row path stores for the same concepts
+ * (fields, NFC text, keys, change log), give ids past those of deleted
+ * concepts, and leave the key indexes in place. */
+static void test_import_bulk(void **state)
+{
+    fixture *f = *state;
+    enum { N = 1500 }; /* several flushes and every batch size */
+    char other[128];
+    snprintf(other, sizeof other, "%s/rows.db", f->dir);
+    gla_db *rows = NULL;
+    assert_int_equal(gla_db_open(&rows, other, GLA_DB_CREATE), GLA_OK);
+    assert_int_equal(gla_db_open(&f->db, f->path, GLA_DB_CREATE), GLA_OK);
+    gla_db_set_author(rows, "tester");
+    gla_db_set_author(f->db, "tester");
+    /* The bulk store: a concept added and deleted first (its id is never
+     * given again); the row-by-row store: one concept kept, so its import
+     * is not into an empty store. */
+    int64_t gone = add_chien(f->db);
+    assert_int_equal(gla_db_entry_delete(f->db, gone), GLA_OK);
+    add_chien(rows);
+    int64_t log0 = 2; /* the add and the delete */
+
+    gla_db *dbs[2] = {f->db, rows};
+    for (int d = 0; d < 2; d++) {
+        gla_db_import_stats st;
+        assert_int_equal(gla_db_import_begin(dbs[d]), GLA_OK);
+        for (int i = 0; i < N; i++) {
+            gla_entry e;
+            make_bulk_entry(&e, i);
+            if (gla_db_import_put(dbs[d], &e, "bulk.tsv") != GLA_OK)
+                fail_msg("put %d: %s", i, gla_db_errmsg(dbs[d]));
+            gla_entry_clear(&e);
+        }
+        assert_int_equal(gla_db_import_commit(dbs[d], &st), GLA_OK);
+        assert_int_equal(st.added, N);
+    }
+    gla_db_close(rows);
+    gla_db_close(f->db);
+    f->db = NULL;
+
+    static const char dump[] =
+        "SELECT quote(e.ref) || quote(e.kind) || quote(e.subject) || "
+        "quote(e.definition) || quote(e.note) || quote(e.homonym) || "
+        "quote(e.created = e.updated) || quote(t.lang) || quote(t.text) || "
+        "quote(t.k1) || quote(t.k2) || quote(t.k2c) || quote(t.k3) || "
+        "quote(t.status) || quote(t.type) || quote(t.pos) || "
+        "quote(t.case_mode) || quote(t.note) || quote(t.source) "
+        "FROM entries e JOIN terms t ON t.entry_id = e.id "
+        "WHERE e.ref LIKE 'term.bulk-%' ORDER BY e.id, t.id";
+    char *a = sql_rows(f->path, dump), *b = sql_rows(other, dump);
+    assert_true(strlen(a) > (size_t)N * 20);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* The change log: one insert row per concept, in id order, dated by
+     * the concept's creation, exactly as the row-by-row path writes. */
+    static const char log[] =
+        "SELECT quote(c.author) || quote(c.action) || quote(c.tbl) || "
+        "quote(c.entry_ref) || quote(c.at = e.created) || quote(c.old) || "
+        "quote(c.new) FROM change_log c JOIN entries e ON e.id = c.row_id "
+        "WHERE c.entry_ref LIKE 'term.bulk-%' ORDER BY c.id";
+    a = sql_rows(f->path, log);
+    b = sql_rows(other, log);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM change_log"),
+                     log0 + N);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM change_log c "
+                                      "JOIN entries e ON e.id = c.row_id "
+                                      "AND e.ref = c.entry_ref"),
+                     N);
+    /* Ids: past the deleted concept, contiguous, and remembered. */
+    assert_int_equal(sql_int(f->path, "SELECT min(id) FROM entries"), gone + 1);
+    assert_int_equal(sql_int(f->path, "SELECT max(id) - min(id) + 1 FROM "
+                                      "entries"),
+                     N);
+    assert_int_equal(sql_int(f->path, "SELECT seq FROM sqlite_sequence "
+                                      "WHERE name = 'entries'"),
+                     gone + N);
+    assert_int_equal(sql_int(f->path, "SELECT seq = (SELECT max(id) FROM "
+                                      "terms) FROM sqlite_sequence WHERE "
+                                      "name = 'terms'"),
+                     1);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE type = 'index' AND name IN "
+                                      "('terms_k1', 'terms_k2c', 'terms_k3', "
+                                      "'change_log_ref')"),
+                     4);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
+                                      "pragma_integrity_check WHERE "
+                                      "integrity_check != 'ok'"),
+                     0);
+    /* The indexes rebuilt at the end are those the schema steps make. */
+    static const char indexes[] =
+        "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' "
+        "AND sql IS NOT NULL ORDER BY name";
+    a = sql_rows(f->path, indexes);
+    b = sql_rows(other, indexes);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* Look-ups find a loaded term at every level. */
+    assert_int_equal(gla_db_open(&f->db, f->path, 0), GLA_OK);
+    static const gla_level levels[] = {GLA_K1, GLA_K2, GLA_K2_COMPACT, GLA_K3};
+    for (size_t i = 0; i < 4; i++) {
+        gla_db_hits h = GLA_DB_HITS_INIT;
+        const char *q = "Ministère CHOÏGOU 1497";
+        assert_int_equal(
+            gla_db_lookup(&h, f->db, levels[i], "FR", q, strlen(q)), GLA_OK);
+        assert_int_equal(h.n, 1);
+        gla_db_hits_dispose(&h);
+    }
+    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        char p[160];
+        snprintf(p, sizeof p, "%s%s", other, suffixes[i]);
+        unlink(p);
+    }
+}
+
 static void test_import_generated_refs(void **state)
 {
     (void)state;
@@ -1318,6 +1550,8 @@ int main(void)
         cmocka_unit_test(test_change_log),
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup_file,
                                         teardown_file),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup_file,
+                                        teardown_file),
         cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup_file,
                                         teardown_file),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup_file,
@@ -1333,6 +1567,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_rollback, setup_file,
                                         teardown_file),
         cmocka_unit_test_setup_teardown(test_import_merge, setup_file,
+                                        teardown_file),
+        cmocka_unit_test_setup_teardown(test_import_bulk, setup_file,
                                         teardown_file),
         cmocka_unit_test(test_import_generated_refs),
     };

@@ -121,7 +121,7 @@ typedef struct gla_db gla_db;
 
 /* The schema version this library writes; older files are migrated on a
  * read-write open, newer ones are refused. */
-#define GLA_DB_SCHEMA_VERSION 3
+#define GLA_DB_SCHEMA_VERSION 4
 
 enum {
     GLA_DB_CREATE = 1u << 0,   /* create the file and schema if missing */

@@ -52,6 +52,7 @@ typedef struct db_prep_term {
 } db_prep_term;
 
 typedef struct db_import db_import;
+typedef struct db_bulk db_bulk;
 
 struct gla_db {
     sqlite3 *sql;               /* the connection */
@@ -71,6 +72,7 @@ struct gla_db {
     size_t n_prep, cap_prep;    /* used and allocated */
     sqlite3_stmt *st[ST_COUNT]; /* lazily prepared statements */
     db_import *imp;             /* the open import, or NULL */
+    db_bulk *bulk;              /* its bulk load (empty store), or NULL */
 };
 
 /* Code points that are NFC in any context: no canonical decomposition
@@ -114,9 +116,9 @@ int db_op_end(gla_db *db, int rc);
 int db_keys(gla_db *db, db_prep_term *p, const char *s, size_t len);
 
 /* The indexes dropped and rebuilt around a bulk load into an empty store
- * (the four key indexes and the change log's), as the schema defines
+ * (the three key indexes and the change log's), as the schema defines
  * them. */
-#define DB_BULK_INDEXES 5
+#define DB_BULK_INDEXES 4
 extern const char *const db_bulk_index_names[DB_BULK_INDEXES];
 extern const char *const db_bulk_index_sql[DB_BULK_INDEXES];
 
@@ -124,6 +126,17 @@ extern const char *const db_bulk_index_sql[DB_BULK_INDEXES];
  * covers it). Defined in store.c. */
 int db_merge_entry(gla_db *db, const gla_entry *e, int known_new,
                    int *out_changed, int *out_added);
+
+/* Bulk load of an import into an empty store (bulk.c): begin finds the
+ * next row ids; stage takes the entry just prepared by prep_entry() (in
+ * db->prep) as a new concept and writes staged rows in batches; finish
+ * writes the rest and the change-log rows of every concept loaded; free
+ * releases the state (also after a failure). GLA_OK or an error recorded
+ * on `db`. */
+int db_bulk_begin(gla_db *db);
+int db_bulk_stage(gla_db *db, const gla_entry *e);
+int db_bulk_finish(gla_db *db);
+void db_bulk_free(gla_db *db);
 
 /* Free the import state (import.c). */
 void db_import_free(gla_db *db);

@@ -1011,6 +1011,13 @@ int db_merge_entry(gla_db *db, const gla_entry *e, int known_new,
     if (rc != GLA_OK)
         return rc;
     gla_entry *old = NULL;
+    if (known_new && db->bulk) {
+        /* A load into an empty store: staged and written in batches. */
+        rc = db_bulk_stage(db, e);
+        if (rc == GLA_OK)
+            *out_changed = *out_added = 1;
+        return rc;
+    }
     if (!known_new) {
         rc = get_entry(&old, db, 0, e->ref);
         if (rc == GLA_ENOTFOUND) {
@@ -1103,6 +1110,21 @@ int gla_db_lookup(gla_db_hits *out, gla_db *db, gla_level level,
     sqlite3_bind_text(st, 1, key.data, (int)key.len, SQLITE_STATIC);
     if (lang)
         sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+    /* K2 is found through the K2 compact index (schema v4): the compact
+     * key is K2 without its spaces, as db_keys() stores it. */
+    gla_buf compact = GLA_BUF_INIT;
+    if (level == GLA_K2) {
+        if (gla_buf_grow(&compact, key.len) != GLA_OK) {
+            sqlite3_reset(st);
+            gla_buf_dispose(&key);
+            return db_fail(db, GLA_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < key.len; i++)
+            if (key.data[i] != ' ')
+                compact.data[compact.len++] = key.data[i];
+        compact.data[compact.len] = '\0';
+        sqlite3_bind_text(st, 3, compact.data, (int)compact.len, SQLITE_STATIC);
+    }
     size_t first = out->n;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1116,6 +1138,7 @@ int gla_db_lookup(gla_db_hits *out, gla_db *db, gla_level level,
         rc = db_sqlfail(db, "looking up");
     sqlite3_reset(st);
     gla_buf_dispose(&key);
+    gla_buf_dispose(&compact);
     /* Index order is by key; callers want concepts in a stable order. */
     for (size_t i = first + 1; i < out->n; i++) {
         gla_db_hit h = out->v[i];

@@ -14,7 +14,7 @@ q() { sqlite3 "$db" "$1"; }
 
 db=$tmp/g.db
 "$bin" init --db "$db" 2> "$tmp/err" || fail "init"
-grep -q "created an empty glossary (schema version 3)" "$tmp/err" || fail "init note"
+grep -q "created an empty glossary (schema version 4)" "$tmp/err" || fail "init note"
 [ "$(q 'PRAGMA journal_mode')" = wal ] || fail "init: not WAL"
 
 # add, with the author from --author.
