@@ -426,6 +426,363 @@ static void test_proposals(void **state)
     gla_matcher_free(m);
 }
 
+
+/* ---- counts: split, dump, merge ------------------------------------------ */
+
+/* A corpus with every kind, several spellings and casings of one item,
+ * contexts enough to choose from, and a tab, control characters and a
+ * backslash for the escapes. */
+static const char *const scale_docs[] = {
+    "Le Vietnam a envoyé des officiers du génie à la Force intérimaire de "
+    "sécurité des Nations unies pour Abyei (FISNUA). Le ministère de la "
+    "Défense a salué leur travail.",
+    "Selon le colonel Stavitski, le centre de formation accueille des "
+    "officiers vietnamiens. Le centre de formation a ouvert en 2023.",
+    "Le commandant Staviskiy a visité le centre de formation avec Nguyen "
+    "Van Thanh et Le Hoai Trung.",
+    "Une délégation de la Mission des Nations unies au Soudan du Sud "
+    "(MINUSS) a rencontré Stavitski et Nguyên Van Thanh à Hanoï.",
+    "Le Vietnam et Le Caire ont signé un accord. Le Hoai Trung a parlé du "
+    "maintien de la paix.",
+    "LE CENTRE DE FORMATION DU GÉNIE MILITAIRE ACCUEILLE NGUYEN VAN THANH.",
+    "Centre de formation\tet hôpital de campagne : le colonel Stavitsky "
+    "arrive.\r\nLe centre de formation ouvre ses portes au public.",
+    "Un centre de formation \\ un autre centre de formation, puis la "
+    "Force intérimaire de sécurité des Nations unies pour Abyei (FISNUA) "
+    "encore.",
+    "Les casques bleus vietnamiens du maintien de la paix saluent le "
+    "maintien de la paix et les casques bleus vietnamiens.",
+    "Le colonel Stavitski et les casques bleus vietnamiens visitent "
+    "l'hôpital de campagne avec Phan Van Giang et Nguyen Van Thanh.",
+    "Les casques bleus vietnamiens du centre de formation rentrent de la "
+    "Mission onusienne au Soudan du Sud (MINUSS).",
+    "Le commandant Staviskiy salue les casques bleus vietnamiens. La "
+    "Mission onusienne au Soudan du Sud (MINUSS) les accueille.",
+};
+#define N_SCALE (sizeof scale_docs / sizeof scale_docs[0])
+
+/* Everything a candidate carries, one line each. */
+static int render(void *ctx, const gla_candidate *c)
+{
+    gla_buf *b = ctx;
+    gla_buf_printf(b, "%s|%s|%s|%zu|%.6f|%s|%s", gla_cand_kind_name(c->kind),
+                   c->text, c->long_form ? c->long_form : "-", c->count,
+                   c->score, c->known_ref ? c->known_ref : "-", c->note);
+    for (size_t i = 0; i < c->n_forms; i++)
+        gla_buf_printf(b, "|f:%s=%zu", c->forms[i], c->form_counts[i]);
+    for (size_t i = 0; i < c->n_contexts; i++)
+        gla_buf_printf(b, "|c:%s", c->contexts[i]);
+    gla_buf_puts(b, "\n");
+    return GLA_OK;
+}
+
+static gla_extractor *new_x(const gla_matcher *m)
+{
+    gla_extract_opts o = GLA_EXTRACT_OPTS_INIT;
+    o.m = m;
+    o.min_count = 2;
+    gla_extractor *x = NULL;
+    assert_int_equal(gla_extractor_new(&x, &o), GLA_OK);
+    return x;
+}
+
+static char *results_of(gla_extractor *x)
+{
+    gla_buf b = GLA_BUF_INIT;
+    assert_int_equal(gla_extractor_results(x, render, &b), GLA_OK);
+    gla_buf_puts(&b, "");
+    return b.data; /* the caller frees it */
+}
+
+/* One shard's dump, as a rewound temporary file. */
+static FILE *dump_shard(const gla_matcher *m, const size_t *docs, size_t n,
+                        const char *source)
+{
+    gla_extractor *x = new_x(m);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(gla_extractor_feed(x, scale_docs[docs[i]],
+                                            strlen(scale_docs[docs[i]])),
+                         GLA_OK);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(gla_extractor_dump(x, source, f), GLA_OK);
+    rewind(f);
+    gla_extractor_free(x);
+    return f;
+}
+
+/* Splits: shard of each document (0..N_SCALE-1), -1 leaves it out, and
+ * the order in which shards are merged. */
+typedef struct split {
+    const char *name;
+    int shard[N_SCALE];
+    int order[N_SCALE]; /* shard numbers, -1 ends */
+    int same;           /* whether the merge must equal the single run */
+} split;
+
+static const split splits[] = {
+    {"one shard", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, {0, -1}, 1},
+    {"halves", {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, {0, 1, -1}, 1},
+    {"halves reversed", {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, {1, 0, -1}, 1},
+    {"one per document", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+     {11, 3, 7, 0, 5, 9, 1, 10, 2, 8, 4, 6}, 1},
+    {"interleaved thirds", {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2},
+     {2, 0, 1, -1}, 1},
+    {"uneven", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2}, {2, 1, 0, -1}, 1},
+    /* must differ: a shard merged twice, a shard left out */
+    {"shard twice", {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, {0, 1, 1, -1}, 0},
+    {"shard lost", {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, {0, -1}, 0},
+    {"document lost", {0, 0, 0, 0, 0, -1, 1, 1, 1, 1, 1, 1}, {0, 1, -1}, 0},
+};
+
+static char *single_run(const gla_matcher *m, int reverse)
+{
+    gla_extractor *x = new_x(m);
+    for (size_t i = 0; i < N_SCALE; i++) {
+        const char *d = scale_docs[reverse ? N_SCALE - 1 - i : i];
+        assert_int_equal(gla_extractor_feed(x, d, strlen(d)), GLA_OK);
+    }
+    char *r = results_of(x);
+    gla_extractor_free(x);
+    return r;
+}
+
+static void test_counts_merge(void **state)
+{
+    (void)state;
+    gla_matcher *m = build_matcher("fr");
+    char *single = single_run(m, 0);
+    /* every kind is there, so each is put to the test */
+    for (int k = 0; k < GLA_CAND_KIND_COUNT; k++) {
+        char head[32];
+        snprintf(head, sizeof head, "\n%s|", gla_cand_kind_name(k));
+        if (strncmp(single, head + 1, strlen(head + 1)) != 0 &&
+            !strstr(single, head))
+            fail_msg("no %s candidate in the single run:\n%s", head + 1,
+                     single);
+    }
+    /* a candidate touches a known concept, so known refs are merged too */
+    if (!strstr(single, "|term.") && !strstr(single, "|org.") &&
+        !strstr(single, "|person."))
+        fail_msg("no known ref in the single run:\n%s", single);
+    /* the order of the documents does not matter either */
+    char *rev = single_run(m, 1);
+    assert_string_equal(single, rev);
+    free(rev);
+
+    for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
+        const split *sp = &splits[s];
+        FILE *f[N_SCALE] = {NULL};
+        for (int sh = 0; sh < (int)N_SCALE; sh++) {
+            size_t docs[N_SCALE], n = 0;
+            for (size_t i = 0; i < N_SCALE; i++)
+                if (sp->shard[i] == sh)
+                    docs[n++] = i;
+            if (n)
+                f[sh] = dump_shard(m, docs, n, "corpus");
+        }
+        gla_extractor *x = new_x(NULL); /* the reducer has no glossary */
+        for (size_t k = 0; k < N_SCALE && sp->order[k] >= 0; k++) {
+            FILE *g = f[sp->order[k]];
+            assert_non_null(g);
+            rewind(g);
+            if (gla_extractor_merge(x, g, "shard") != GLA_OK)
+                fail_msg("%s: %s", sp->name, gla_extractor_errmsg(x));
+        }
+        assert_string_equal(gla_extractor_sources(x), "corpus");
+        char *merged = results_of(x);
+        if (sp->same && strcmp(single, merged) != 0)
+            fail_msg("%s: merged differs from the single run:\n%s\n---\n%s",
+                     sp->name, single, merged);
+        if (!sp->same && strcmp(single, merged) == 0)
+            fail_msg("%s: merged equals the single run", sp->name);
+        free(merged);
+        gla_extractor_free(x);
+        for (size_t i = 0; i < N_SCALE; i++)
+            if (f[i])
+                fclose(f[i]);
+    }
+    free(single);
+    gla_matcher_free(m);
+}
+
+/* Two dumps in one stream, their items in reverse order, and a merge of
+ * merges: the same results. */
+static void test_counts_shuffled(void **state)
+{
+    (void)state;
+    gla_matcher *m = build_matcher("fr");
+    char *single = single_run(m, 0);
+    size_t a[] = {0, 2, 4, 6, 8, 10}, b[] = {1, 3, 5, 7, 9, 11};
+    FILE *fa = dump_shard(m, a, 6, "x"), *fb = dump_shard(m, b, 6, "y");
+    /* all lines of both, in reverse order, into one stream */
+    char *lines[512];
+    size_t n = 0;
+    char buf[8192];
+    FILE *fs[2] = {fa, fb};
+    for (int i = 0; i < 2; i++)
+        while (fgets(buf, sizeof buf, fs[i])) {
+            assert_true(n < 512);
+            assert_non_null(strchr(buf, '\n'));
+            lines[n] = malloc(strlen(buf) + 1);
+            assert_non_null(lines[n]);
+            strcpy(lines[n++], buf);
+        }
+    FILE *all = tmpfile();
+    assert_non_null(all);
+    /* the '#' lines first, as a byte-wise sort puts them, then the items
+     * of both dumps interleaved in reverse order */
+    for (size_t i = 0; i < n; i++)
+        if (lines[i][0] == '#')
+            fputs(lines[i], all);
+    for (size_t i = n; i-- > 0;) {
+        if (lines[i][0] != '#')
+            fputs(lines[i], all);
+        free(lines[i]);
+    }
+    rewind(all);
+    gla_extractor *x = new_x(NULL);
+    if (gla_extractor_merge(x, all, "all") != GLA_OK)
+        fail_msg("%s", gla_extractor_errmsg(x));
+    assert_string_equal(gla_extractor_sources(x), "x y");
+    char *merged = results_of(x);
+    assert_string_equal(single, merged);
+    free(merged);
+    gla_extractor_free(x);
+
+    /* a combiner: a merges into counts, merged again with b */
+    rewind(fa);
+    rewind(fb);
+    gla_extractor *c = new_x(NULL);
+    assert_int_equal(gla_extractor_merge(c, fa, "a"), GLA_OK);
+    FILE *fc = tmpfile();
+    assert_non_null(fc);
+    assert_int_equal(gla_extractor_dump(c, "x", fc), GLA_OK);
+    rewind(fc);
+    gla_extractor_free(c);
+    x = new_x(NULL);
+    assert_int_equal(gla_extractor_merge(x, fb, "b"), GLA_OK);
+    assert_int_equal(gla_extractor_merge(x, fc, "c"), GLA_OK);
+    merged = results_of(x);
+    assert_string_equal(single, merged);
+    free(merged);
+    gla_extractor_free(x);
+    fclose(fa);
+    fclose(fb);
+    fclose(fc);
+    fclose(all);
+    free(single);
+    gla_matcher_free(m);
+}
+
+/* Bounded memory: with max_items under the distinct phrases, phrases seen
+ * once are dropped, and a dump holds only what is kept. */
+static void test_counts_max_items(void **state)
+{
+    (void)state;
+    gla_extract_opts o = GLA_EXTRACT_OPTS_INIT;
+    o.kinds = 1u << GLA_CAND_PHRASE;
+    o.min_count = 1;
+    gla_extractor *full = NULL, *small = NULL;
+    assert_int_equal(gla_extractor_new(&full, &o), GLA_OK);
+    o.max_items = 4;
+    assert_int_equal(gla_extractor_new(&small, &o), GLA_OK);
+    for (size_t i = 0; i < N_SCALE; i++) {
+        const char *d = scale_docs[i];
+        assert_int_equal(gla_extractor_feed(full, d, strlen(d)), GLA_OK);
+        assert_int_equal(gla_extractor_feed(small, d, strlen(d)), GLA_OK);
+    }
+    char *a = results_of(full), *b = results_of(small);
+    assert_true(strlen(b) < strlen(a));
+    /* what is kept was seen more than once */
+    assert_null(strstr(b, "seen 1 times"));
+    assert_non_null(strstr(b, "centre de formation"));
+    free(a);
+    free(b);
+    gla_extractor_free(full);
+    gla_extractor_free(small);
+}
+
+/* Bad counts: each gives GLA_EPARSE and "NAME:LINE: what". */
+static void test_counts_bad(void **state)
+{
+    (void)state;
+#define HDR "#glossalign-extract-counts\t1\tfr\tx\n"
+#define ITEM                                                                   \
+    "phrase\tcentre de formation\t3\tcentre de formation\t3\t\t0\t1\tun "       \
+    "centre\n"
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"", "bad:0: no '#glossalign-extract-counts' header"},
+        {"hello\n", "bad:1: not glossalign extract counts"},
+        {"#glossalign-extract-counts\t2\tfr\tx\n#end\t0\n",
+         "bad:1: counts format version '2'"},
+        {"#glossalign-extract-counts\t1\tvi\tx\n#end\t0\n",
+         "bad:1: counts of a 'vi' corpus"},
+        {"#glossalign-extract-counts\t1\tfr\n", "bad:1: header: 3 fields"},
+        {HDR "phrase\tcentre de formation\t3\tcentre", "bad:2: truncated line"},
+        {HDR "phrase\tcentre de formation\t3\tcentre de formation\t3\n",
+         "bad:2: 5 fields"},
+        {HDR "phrase\tk\tx3\tk\t3\t\t0\t0\n#end\t1\n", "bad:2: bad count 'x3'"},
+        {HDR "phrase\tk\t0\tk\t3\t\t0\t0\n#end\t1\n", "bad:2: bad count '0'"},
+        {HDR "phrase\tk\t99999999999999999\tk\t3\t\t0\t0\n#end\t1\n",
+         "bad:2: bad count"},
+        {HDR "phrase\tk\t3\tk\t3\t\t0\t4\ta\tb\tc\td\n#end\t1\n",
+         "bad:2: bad context count '4'"},
+        {HDR "phrase\tk\t3\tk\t3\t\t0\t1\ta\tb\n#end\t1\n",
+         "bad:2: 10 fields, expected 9"},
+        {HDR "variant\tk\t3\tK\t1\t\t1\tk\tK\t2\t0\t0\n#end\t1\n",
+         "bad:2: forms seen 2 times in all, the item 3"},
+        {HDR "variant\tk\t3\tK\t1\t\t1\tk\tK\t3\t2\t0\n#end\t1\n",
+         "bad:2: form 1: known flag '2'"},
+        {HDR "thing\tk\t3\tk\t3\t\t0\t0\n#end\t1\n", "bad:2: unknown kind"},
+        {HDR "phrase\tk\\q\t3\tk\t3\t\t0\t0\n#end\t1\n",
+         "bad:2: field 2: a backslash"},
+        {HDR "phrase\tk\xC3\t3\tk\t3\t\t0\t0\n#end\t1\n",
+         "bad:2: field 2 is not UTF-8"},
+        {HDR ITEM, "bad:2: incomplete: 1 header(s), 0 '#end'"},
+        {HDR ITEM "#end\t2\n", "bad:3: incomplete"},
+        {HDR ITEM "#end\tx\n", "bad:3: bad trailer"},
+        {HDR "#comment\n", "bad:2: unknown line"},
+        {"#end\t1\n" ITEM, "bad:2: not glossalign extract counts (no"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        fputs(cases[i].in, f);
+        rewind(f);
+        gla_extractor *x = NULL;
+        assert_int_equal(gla_extractor_new(&x, NULL), GLA_OK);
+        int rc = gla_extractor_merge(x, f, "bad");
+        if (rc != GLA_EPARSE ||
+            strncmp(gla_extractor_errmsg(x), cases[i].want,
+                    strlen(cases[i].want)) != 0)
+            fail_msg("case %zu: rc %d, '%s', expected '%s'", i, rc,
+                     gla_extractor_errmsg(x), cases[i].want);
+        gla_extractor_free(x);
+        fclose(f);
+    }
+    /* the good one, for contrast: the escapes come back */
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fputs(HDR "phrase\tk\\t\\\\\t3\tk\\\\\t3\t\t0\t1\ta\\tb\n#end\t1\n", f);
+    rewind(f);
+    gla_extract_opts o = GLA_EXTRACT_OPTS_INIT;
+    o.min_count = 1;
+    gla_extractor *x = NULL;
+    assert_int_equal(gla_extractor_new(&x, &o), GLA_OK);
+    assert_int_equal(gla_extractor_merge(x, f, "good"), GLA_OK);
+    char *r = results_of(x);
+    assert_string_equal(r, "phrase|k\\|-|3|6.000000|-|frequent phrase (3 "
+                           "words) not in the glossary|c:a b\n");
+    free(r);
+    gla_extractor_free(x);
+    fclose(f);
+#undef HDR
+#undef ITEM
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +793,10 @@ int main(void)
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_proposals),
+        cmocka_unit_test(test_counts_merge),
+        cmocka_unit_test(test_counts_shuffled),
+        cmocka_unit_test(test_counts_max_items),
+        cmocka_unit_test(test_counts_bad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,8 @@
 #include <glossalign/common.h>
 #include <glossalign/match.h>
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -66,8 +68,10 @@ typedef struct gla_extract_opts {
                              terms are left out; may be NULL */
     size_t min_count;     /* phrases and variants seen fewer times are left
                              out; 0 means 3 */
-    size_t max_items;     /* distinct phrases remembered at most (the rarest
-                             are pruned beyond); 0 means 1,000,000 */
+    size_t max_items;     /* distinct phrases remembered at most (beyond,
+                             those seen once are dropped, and merged counts
+                             may then differ from a single run: see the
+                             counts below); 0 means 1,000,000 */
     unsigned kinds;       /* bit (1 << gla_cand_kind) per kind wanted; 0
                              means all */
 } gla_extract_opts;
@@ -99,6 +103,69 @@ int gla_extractor_feed(gla_extractor *x, const char *text, size_t len);
  * @return GLA_OK, GLA_ENOMEM, or fn's value.
  */
 int gla_extractor_results(gla_extractor *x, gla_candidate_fn fn, void *ctx);
+
+/* ---- Counts: the extractor's state, to split a corpus --------------------
+ *
+ * A corpus cut at paragraph (document) boundaries can be read by several
+ * extractors, each dumping what it counted; one extractor merging every
+ * dump then gives the results a single extractor over the whole corpus
+ * would give (docs/SCALE.md, "extract: map and reduce"). Every choice is
+ * made by content, never by the order text arrives in: a form shown is
+ * the byte-wise greatest surface of its K1 key, forms are ordered by count
+ * then K1 key, the three contexts kept are the distinct ones with the
+ * least 64-bit FNV-1a hash (then bytes), a known ref is the byte-wise
+ * least, ties in rank go by text, and a phrase (almost) always seen inside
+ * a longer one is left out whether or not that one is itself left out.
+ * The one exception is max_items: once an extractor holds more distinct
+ * phrases than that, it drops the phrases it has seen once, and what is
+ * dropped depends on the split (none is dropped while every extractor
+ * stays under max_items).
+ *
+ * The format, version GLA_EXTRACT_COUNTS_VERSION, is text, one record a
+ * line, fields separated by tabs, backslash, tab, LF and CR escaped as
+ * \\ \t \n \r:
+ *   #glossalign-extract-counts  VERSION  LANG  SOURCE
+ *   KIND KEY COUNT TEXT NTOK KNOWN_REF NFORMS {FORM_KEY SURFACE COUNT KNOWN}
+ *        NCTX {CONTEXT}
+ *   #end  N                     (N: the item lines of this dump)
+ * Dumps may be concatenated, or their lines sorted byte-wise (the '#'
+ * lines then come first, as after a Hadoop shuffle): an item line must
+ * follow some header line of its stream, and at the end of a stream every
+ * header must have its trailer and the item lines must add up to theirs.
+ */
+
+#define GLA_EXTRACT_COUNTS_VERSION 1
+
+/*
+ * Write everything counted so far to `f` in the counts format, items
+ * sorted by kind and key. `source` (may be NULL) names the input in the
+ * header; 'glossalign extract' gives the input names joined by spaces.
+ * Before or after gla_extractor_results(); the counts are unchanged.
+ *
+ * @return GLA_OK, GLA_EINVAL, GLA_ENOMEM or GLA_EIO (a write failed).
+ */
+int gla_extractor_dump(gla_extractor *x, const char *source, FILE *f);
+
+/*
+ * Read one stream of counts (one or more dumps, concatenated or with their
+ * lines sorted, see above) from `f` to its end and add them to the extractor:
+ * counts are summed, forms, contexts and refs chosen as above. The dumps
+ * must have been made with the extractor's language; items of kinds not
+ * in its `kinds` are skipped. The extractor may also have been fed text.
+ * `name` names the stream in messages (NULL: "<counts>"). On failure the
+ * errmsg reads "NAME:LINE: what" and the extractor holds part of the
+ * stream: free it.
+ *
+ * @return GLA_OK, GLA_EINVAL, GLA_EPARSE (not counts, another version or
+ *         language, a bad or truncated line, bad counts, a dump without
+ *         its trailer), GLA_EIO (a read failed) or GLA_ENOMEM.
+ */
+int gla_extractor_merge(gla_extractor *x, FILE *f, const char *name);
+
+/* The distinct SOURCE fields of the headers merged so far, sorted
+ * byte-wise and joined by spaces; "" before any. Owned by the extractor,
+ * valid until the next merge or its free. */
+const char *gla_extractor_sources(const gla_extractor *x);
 
 /* ---- Equivalents from aligned text ------------------------------------- */
 

@@ -15,6 +15,8 @@
 static const char extract_help[] =
     "usage: glossalign extract [options] FILE...\n"
     "       glossalign extract --aligned [options] PAIRS\n"
+    "       glossalign extract --counts [options] FILE...\n"
+    "       glossalign extract --merge [--counts] [options] COUNTS...\n"
     "\n"
     "Over a corpus (UTF-8 text files, '-' for standard input, read paragraph\n"
     "by paragraph), propose new entries: acronyms with their long form\n"
@@ -44,6 +46,13 @@ static const char extract_help[] =
     "  --top N          --aligned: proposals per concept (default 3)\n"
     "  --all-concepts   --aligned: concepts with a target term too\n"
     "  --no-glossary    do not leave out what the glossary knows\n"
+    "  --counts         write the raw counts (a versioned TSV, see\n"
+    "                   docs/SCALE.md) instead of candidates: the map step\n"
+    "                   over one share of a corpus cut at blank lines\n"
+    "  --merge          read counts files ('-' for standard input), sum\n"
+    "                   them and write the candidates a single run over the\n"
+    "                   whole corpus gives (with --counts: the summed\n"
+    "                   counts); the glossary is not opened\n"
     "  --db PATH        the glossary (default: $GLOSSALIGN_DB, else the\n"
     "                   default glossary)\n"
     "  -h, --help       show this help\n"
@@ -530,6 +539,84 @@ static int write_proposals(gla_proposer *p, gla_db *db, const char *lang,
     return code;
 }
 
+/* The candidates as lossless TSV; `names` the inputs, for the source
+ * column. */
+static int write_candidates(gla_extractor *x, const char *lang,
+                            const char *names)
+{
+    gla_buf source = GLA_BUF_INIT;
+    gla_buf_printf(&source, "extract: %s", names ? names : "");
+    if (!source.data) {
+        cli_error("out of memory");
+        return CLI_IO;
+    }
+    mctx mc;
+    memset(&mc, 0, sizeof mc);
+    mc.lang = lang;
+    mc.source = source.data;
+    int code = CLI_OK;
+    int rc = gla_writer_new(&mc.w, GLA_FMT_TSV, stdout, NULL);
+    if (rc == GLA_OK)
+        rc = gla_extractor_results(x, on_candidate, &mc);
+    if (rc == GLA_OK)
+        rc = gla_writer_finish(mc.w);
+    if (rc != GLA_OK)
+        code = rc == GLA_EIO ? CLI_IO : CLI_INPUT;
+    else
+        cli_note("%zu candidate entries", mc.written);
+    gla_writer_free(mc.w);
+    refs_dispose(&mc.used);
+    gla_buf_dispose(&source);
+    return code;
+}
+
+static int write_counts(gla_extractor *x, const char *names)
+{
+    int rc = gla_extractor_dump(x, names ? names : "", stdout);
+    if (rc == GLA_OK)
+        return CLI_OK;
+    cli_error("cannot write the counts: %s", rc == GLA_EIO
+                                                 ? gla_extractor_errmsg(x)
+                                                 : gla_strerror(rc));
+    return CLI_IO;
+}
+
+/* extract --merge: the reduce step over counts files. */
+static int run_merge(int n, char **paths, const char *lang, size_t min_count,
+                     unsigned kinds, int counts)
+{
+    gla_extract_opts eo = GLA_EXTRACT_OPTS_INIT;
+    eo.lang = lang;
+    eo.min_count = min_count;
+    eo.kinds = kinds;
+    gla_extractor *x = NULL;
+    if (gla_extractor_new(&x, &eo) != GLA_OK) {
+        cli_error("out of memory");
+        return cli_finish(CLI_IO);
+    }
+    int code = CLI_OK;
+    for (int i = 0; code == CLI_OK && i < n; i++) {
+        FILE *f = cli_open_input(paths[i]);
+        if (!f) {
+            code = CLI_IO;
+            break;
+        }
+        int rc = gla_extractor_merge(x, f, cli_input_name(paths[i]));
+        cli_close_input(f);
+        if (rc != GLA_OK) {
+            cli_error("%s", gla_extractor_errmsg(x)[0]
+                                ? gla_extractor_errmsg(x)
+                                : gla_strerror(rc));
+            code = rc == GLA_EPARSE ? CLI_INPUT : CLI_IO;
+        }
+    }
+    if (code == CLI_OK)
+        code = counts ? write_counts(x, gla_extractor_sources(x))
+                      : write_candidates(x, lang, gla_extractor_sources(x));
+    gla_extractor_free(x);
+    return cli_finish(code);
+}
+
 int cmd_extract(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -542,11 +629,13 @@ int cmd_extract(int argc, char **argv)
         {"all-concepts", no_argument, NULL, 'A'},
         {"no-glossary", no_argument, NULL, 'G'},
         {"db", required_argument, NULL, 'd'},
+        {"counts", no_argument, NULL, 'C'},
+        {"merge", no_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *lang = "fr", *to = "vi", *db_opt = NULL;
-    int aligned = 0, all = 0, no_gloss = 0, c;
+    int aligned = 0, all = 0, no_gloss = 0, counts = 0, merge = 0, c;
     unsigned kinds = 0;
     size_t min_count = 0, top = 0;
     opterr = 0;
@@ -579,6 +668,8 @@ int cmd_extract(int argc, char **argv)
         }
         case 'A': all = 1; break;
         case 'G': no_gloss = 1; break;
+        case 'C': counts = 1; break;
+        case 'M': merge = 1; break;
         case 'd': db_opt = optarg; break;
         case 'h': return cli_help_text(extract_help);
         default: return cli_getopt_error("extract", c, argv);
@@ -592,6 +683,13 @@ int cmd_extract(int argc, char **argv)
     if (aligned && no_gloss)
         return cli_usage_error("extract",
                                "--aligned needs the glossary's concepts");
+    if (aligned && (counts || merge))
+        return cli_usage_error("extract", "--%s is for a corpus, not with "
+                                          "--aligned",
+                               merge ? "merge" : "counts");
+    if (merge)
+        return run_merge(argc - optind, argv + optind, lang, min_count,
+                         kinds, counts);
 
     gla_db *db = NULL;
     gla_matcher *m = NULL;
@@ -644,30 +742,16 @@ int cmd_extract(int argc, char **argv)
             cli_error("out of memory");
             code = CLI_IO;
         }
-        gla_buf source = GLA_BUF_INIT;
-        gla_buf_puts(&source, "extract:");
+        gla_buf names = GLA_BUF_INIT;
         for (int i = optind; code == CLI_OK && i < argc; i++) {
-            gla_buf_printf(&source, " %s", cli_input_name(argv[i]));
+            gla_buf_printf(&names, "%s%s", i > optind ? " " : "",
+                           cli_input_name(argv[i]));
             code = feed_file(x, argv[i]);
         }
-        if (code == CLI_OK) {
-            mctx mc;
-            memset(&mc, 0, sizeof mc);
-            mc.lang = lang;
-            mc.source = source.data;
-            int rc = gla_writer_new(&mc.w, GLA_FMT_TSV, stdout, NULL);
-            if (rc == GLA_OK)
-                rc = gla_extractor_results(x, on_candidate, &mc);
-            if (rc == GLA_OK)
-                rc = gla_writer_finish(mc.w);
-            if (rc != GLA_OK)
-                code = rc == GLA_EIO ? CLI_IO : CLI_INPUT;
-            else
-                cli_note("%zu candidate entries", mc.written);
-            gla_writer_free(mc.w);
-            refs_dispose(&mc.used);
-        }
-        gla_buf_dispose(&source);
+        if (code == CLI_OK)
+            code = counts ? write_counts(x, names.data)
+                          : write_candidates(x, lang, names.data);
+        gla_buf_dispose(&names);
         gla_extractor_free(x);
     }
     gla_matcher_free(m);

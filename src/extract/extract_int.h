@@ -45,12 +45,12 @@ int gla_extract_stopword(const char *lang, const char *k, size_t n);
 /* The key level gla_extract_stopword() wants for `lang`. */
 int gla_extract_stop_level(const char *lang);
 
-/* A copy of up to 50 bytes either side of [start, end) of `text`, cut at
- * character boundaries, with control characters (line breaks, tabs, form
- * feeds...) turned to spaces.
- * NULL when out of memory. */
-char *gla_extract_context(const char *text, size_t len, size_t start,
-                          size_t end);
+/* The bytes [*lo, *hi) of `text` around [start, end) kept as a context:
+ * up to 50 bytes either side, cut at character boundaries. (The caller
+ * turns control characters, line breaks, tabs, form feeds..., into
+ * spaces.) */
+void gla_extract_context_span(const char *text, size_t len, size_t start,
+                              size_t end, size_t *lo, size_t *hi);
 
 /* A NUL-terminated copy of `n` bytes. */
 char *gla_extract_dup(const char *s, size_t n);

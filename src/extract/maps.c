@@ -231,8 +231,8 @@ int gla_extract_stopword(const char *lang, const char *k, size_t n)
     return 0;
 }
 
-char *gla_extract_context(const char *text, size_t len, size_t start,
-                          size_t end)
+void gla_extract_context_span(const char *text, size_t len, size_t start,
+                              size_t end, size_t *lo, size_t *hi)
 {
     size_t a = start > 50 ? start - 50 : 0;
     size_t z = end + 50 < len ? end + 50 : len;
@@ -240,11 +240,6 @@ char *gla_extract_context(const char *text, size_t len, size_t start,
         a++;
     while (z < len && z > end && ((unsigned char)text[z] & 0xC0) == 0x80)
         z--;
-    char *p = gla_extract_dup(text + a, z - a);
-    if (!p)
-        return NULL;
-    for (size_t i = 0; p[i]; i++)
-        if ((unsigned char)p[i] < 0x20) /* line breaks, tabs, \v, \f... */
-            p[i] = ' ';
-    return p;
+    *lo = a;
+    *hi = z;
 }
