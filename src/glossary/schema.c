@@ -115,8 +115,8 @@ static const char *const stmt_sql[ST_COUNT] = {
      * terms_k2c index finds them; comparing k2 keeps exactly those. */
     [ST_LOOKUP_K2] =
         "SELECT entry_id, id FROM terms WHERE k2c = ?3 AND k2 = ?1",
-    [ST_LOOKUP_K2_LANG] = "SELECT entry_id, id FROM terms WHERE k2c = ?3 "
-                          "AND k2 = ?1 AND lang = ?2",
+    [ST_LOOKUP_K2_LANG] = ("SELECT entry_id, id FROM terms WHERE k2c = ?3 "
+                           "AND k2 = ?1 AND lang = ?2"),
     [ST_LOOKUP_K2C] = "SELECT entry_id, id FROM terms WHERE k2c = ?1",
     [ST_LOOKUP_K2C_LANG] =
         "SELECT entry_id, id FROM terms WHERE k2c = ?1 AND lang = ?2",
