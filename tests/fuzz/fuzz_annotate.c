@@ -3,7 +3,8 @@
  * the input, with options chosen by the input. Asserts that it never fails,
  * that spans lie inside the input and cover valid UTF-8, that mentions come
  * in order and (without --all) never overlap, that surfaces are the input's
- * bytes, and that chunking changes nothing.
+ * bytes, and that chunking changes nothing. On valid UTF-8 it also runs
+ * the partial-mention finder over the matcher's mentions (see partial()).
  */
 #include <glossalign.h>
 
@@ -145,6 +146,70 @@ static size_t scan(rec *out, size_t cap, const uint8_t *data, size_t size,
     return n;
 }
 
+/* Partial mentions over the whole text, from the matcher's mentions:
+ * hits lie inside the text on character boundaries, in order, after their
+ * title, overlapping no full mention, name a person; a second run after
+ * a reset gives the same hits. */
+static void partial(const uint8_t *data, size_t size)
+{
+    static gla_mention ms[4096];
+    gla_scan_options opt = GLA_SCAN_OPTIONS_INIT;
+    gla_scanner *s = NULL;
+    if (gla_scanner_new(&s, matcher(), &opt) != GLA_OK ||
+        gla_scanner_feed(s, (const char *)data, size, 1) != GLA_OK)
+        abort();
+    size_t n = 0;
+    gla_mention m;
+    while (gla_scanner_next(&m, s) == GLA_OK)
+        if (n < 4096)
+            ms[n++] = m;
+    gla_partial *p = NULL;
+    if (gla_partial_new(&p, matcher()) != GLA_OK)
+        abort();
+    static gla_partial_hit first[512];
+    size_t nfirst = 0;
+    for (int round = 0; round < 2; round++) {
+        gla_partial_reset(p);
+        if (gla_partial_feed(p, (const char *)data, size, size, 0, ms, n) !=
+            GLA_OK)
+            abort();
+        size_t nh = 0;
+        const gla_partial_hit *h = gla_partial_hits(p, &nh);
+        for (size_t i = 0; i < nh; i++) {
+            const gla_partial_hit *x = &h[i];
+            if (x->span.start >= x->span.end || x->span.end > size ||
+                x->title.end > x->span.start || !x->ref ||
+                x->n_alt > GLA_PARTIAL_MAX_ALT || x->score != GLA_PARTIAL_SCORE)
+                abort();
+            if (i && x->span.start < h[i - 1].span.end)
+                abort();
+            if (!valid_utf8(data + x->span.start, x->span.end - x->span.start))
+                abort();
+            for (size_t j = 0; j < n; j++)
+                if (x->span.start < ms[j].span.end &&
+                    ms[j].span.start < x->span.end)
+                    abort();
+        }
+        if (round == 0) {
+            nfirst = nh < 512 ? nh : 512;
+            memcpy(first, h, nfirst * sizeof *h);
+        } else {
+            if ((nh < 512 ? nh : 512) != nfirst)
+                abort();
+            for (size_t i = 0; i < nfirst; i++)
+                if (first[i].span.start != h[i].span.start ||
+                    first[i].span.end != h[i].span.end ||
+                    first[i].title.start != h[i].title.start ||
+                    first[i].entry != h[i].entry ||
+                    first[i].ambiguous != h[i].ambiguous ||
+                    first[i].n_alt != h[i].n_alt)
+                    abort();
+        }
+    }
+    gla_partial_free(p);
+    gla_scanner_free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -164,5 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (memcmp(a, b, (na < 4096 ? na : 4096) * sizeof a[0]) != 0)
         abort();
+    if (valid_utf8(data, size))
+        partial(data, size);
     return 0;
 }
