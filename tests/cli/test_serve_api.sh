@@ -154,6 +154,27 @@ call annotate 200 "len(j['mentions'])>=10 and all(open('$SEED','rb').read()[m['s
   POST /api/annotate "${JSON[@]}" --data-binary @"$work/ann.json"
 call annotate-vi-targets 200 "any(m['entry']=='place.ha-noi' and m['target']=='Hà Nội' for m in j['mentions'])" \
   POST /api/annotate "${JSON[@]}" --data-binary '{"text":"Réunion à Hanoï avec le ministre.","to":"vi"}'
+# Partial mentions of people, as the CLI reports them: same spans, level,
+# score, flags and entry (docs/NAMES.md).
+PT='Le ministre de la Défense, le général Phan Van Giang, a reçu son homologue. Le général Giang a souligné la coopération. Le général Phan est parti.'
+printf '%s\n' "$PT" >"$work/partial.txt"
+python3 - "$work/partial.txt" "$work/partial.json" <<'PY'
+import json, sys
+json.dump({'text': open(sys.argv[1], encoding='utf-8').read()},
+          open(sys.argv[2], 'w', encoding='utf-8'), ensure_ascii=False)
+PY
+"$bin" annotate --db "$work/g.db" --format json "$work/partial.txt" >"$work/partial-cli.json" 2>/dev/null
+CLI_ROWS="[(r['start'],r['end'],r['entry'],r['level'],r['score'],r['flags']) for r in map(json.loads, open('$work/partial-cli.json', encoding='utf-8'))]"
+call annotate-partial 200 "[(m['surface'],m['entry'],m['level'],m['score'],m['flags'],m['target']) for m in j['mentions'] if m['level']=='partial']==[('Giang','person.phan-van-giang','partial',0.7,['partial'],'Phan Văn Giang')] and all(open('$work/partial.txt','rb').read()[m['start']:m['end']].decode()==m['surface'] and open('$work/partial.txt',encoding='utf-8').read()[m['ustart']:m['uend']]==m['surface'] for m in j['mentions']) and [x for x in j['concepts'] if x['entry']=='person.phan-van-giang'][0]['count']==2" \
+  POST /api/annotate "${JSON[@]}" --data-binary @"$work/partial.json"
+call annotate-partial-as-cli 200 "[(m['start'],m['end'],m['entry'],m['level'],m['score'],m['flags']) for m in j['mentions']]==$CLI_ROWS and any(m['level']=='partial' for m in j['mentions'])" \
+  POST /api/annotate "${JSON[@]}" --data-binary @"$work/partial.json"
+call annotate-partial-off 200 "j['mentions'] and not any(m['level']=='partial' or 'partial' in m['flags'] for m in j['mentions'])" \
+  POST /api/annotate "${JSON[@]}" --data-binary "{\"text\":\"$PT\",\"partial\":false}"
+call annotate-partial-before 200 "not any(m['level']=='partial' for m in j['mentions'])" \
+  POST /api/annotate "${JSON[@]}" --data-binary '{"text":"Le général Giang a souligné la coopération. Plus tard, le général Phan Van Giang a reçu la délégation."}'
+call annotate-partial-bad 400 "j['error']=='invalid' and 'partial' in j['message']" \
+  POST /api/annotate "${JSON[@]}" --data-binary '{"text":"a","partial":"yes"}'
 call annotate-malformed 400 "j['error']=='bad_json' and 'byte' in j['message']" \
   POST /api/annotate "${JSON[@]}" --data-binary '{"text": "abc",'
 call annotate-empty 400 "j['error']=='bad_json'" POST /api/annotate "${JSON[@]}" --data-binary ''
@@ -175,6 +196,38 @@ call check-number 200 "any(f['kind']=='number' and f['source']['text']=='12' for
   POST /api/check "${JSON[@]}" --data-binary '{"segments":[{"id":"s1","source":"Réunion le 12 mai à Hanoï.","target":"Cuộc họp tại Hà Nội."}]}'
 call check-missing-target 400 "'target' in j['message']" POST /api/check "${JSON[@]}" --data-binary '{"segments":[{"source":"x"}]}'
 call check-same-lang 400 "j['error']=='invalid'" POST /api/check "${JSON[@]}" --data-binary '{"source":"a","target":"b","from":"fr","to":"fr"}'
+call check-index 200 "[(f['segment'],f['index'],f['kind']) for f in j['findings']]==[('b',1,'missing-term')] and j['segments']==2" \
+  POST /api/check "${JSON[@]}" --data-binary '{"segments":[{"id":"a","source":"Hanoï.","target":"Hà Nội."},{"id":"b","source":"Hanoï.","target":"Thủ đô."}]}'
+# A whole bilingual file sent as 'document': its languages, its pairs
+# (untranslated ones listed, not checked), findings pointing at them.
+docreq() { python3 -c 'import json,sys; d={"document":open(sys.argv[1],encoding="utf-8").read(),"name":sys.argv[2]}; d.update(json.loads(sys.argv[3]) if len(sys.argv)>3 else {}); sys.stdout.write(json.dumps(d))' "$@"; }
+docreq "$root/tests/data/check/units-1.2.xlf" units.xlf >"$work/doc-xlf.json"
+call check-doc-xliff 200 "j['from']=='fr' and j['to']=='vi' and j['segments']==3 and [p['id'] for p in j['pairs']]==['t1','t2','t3'] and [p['translated'] for p in j['pairs']]==[True,False,True] and j['pairs'][0]['source']=='Le ministère de la Défense a tenu 3 conférences.' and j['pairs'][0]['line']==5 and all(f['index'] in (0,2) for f in j['findings'])" \
+  POST /api/check "${JSON[@]}" --data-binary @"$work/doc-xlf.json"
+docreq "$root/tests/data/check/memory.tmx" memory.tmx '{"to":"vi"}' >"$work/doc-tmx.json"
+call check-doc-tmx 200 "j['from']=='fr' and j['to']=='vi' and j['segments']==3 and j['count']==0 and [(p['id'],p['target']) for p in j['pairs']]==[('42','Bộ Quốc phòng.'),('2',''),('43','Hoàng Xuân Chiến')]" \
+  POST /api/check "${JSON[@]}" --data-binary @"$work/doc-tmx.json"
+call check-doc-tsv 200 "j['segments']==1 and j['count']==1 and j['findings'][0]['kind']=='missing-term' and j['findings'][0]['source']['text']=='Hanoï' and j['pairs'][0]['target']=='Đến thủ đô.'" \
+  POST /api/check "${JSON[@]}" --data-binary '{"document":"s1\tArrivée à Hanoï.\tĐến thủ đô.\n","format":"tsv"}'
+docreq "$root/tests/data/check/malformed.xlf" bad.xlf >"$work/doc-bad.json"
+call check-doc-malformed 400 "j['error']=='bad_document' and j['message'].startswith('bad.xlf:')" \
+  POST /api/check "${JSON[@]}" --data-binary @"$work/doc-bad.json"
+docreq "$root/tests/data/check/entity.xlf" entity.xlf >"$work/doc-ent.json"
+call check-doc-entity 400 "j['error']=='bad_document' and 'entit' in j['message']" \
+  POST /api/check "${JSON[@]}" --data-binary @"$work/doc-ent.json"
+docreq "$root/tests/data/check/not-bitext.xml" page.xml >"$work/doc-html.json"
+call check-doc-not-bitext 400 "j['error']=='bad_document' and 'XLIFF' in j['message']" \
+  POST /api/check "${JSON[@]}" --data-binary @"$work/doc-html.json"
+call check-doc-empty 400 "j['error']=='bad_document' and 'no segment pair' in j['message']" \
+  POST /api/check "${JSON[@]}" --data-binary '{"document":"","name":"empty.tsv"}'
+call check-doc-and-pair 400 "j['error']=='invalid' and 'document' in j['message']" \
+  POST /api/check "${JSON[@]}" --data-binary '{"document":"a\tb\n","source":"a","target":"b"}'
+call check-doc-bad-format 400 "j['error']=='invalid' and 'format' in j['message']" \
+  POST /api/check "${JSON[@]}" --data-binary '{"document":"a\tb\n","format":"docx"}'
+call check-format-alone 400 "j['error']=='invalid'" \
+  POST /api/check "${JSON[@]}" --data-binary '{"source":"a","target":"b","format":"tsv"}'
+call check-doc-same-lang 400 "j['error']=='invalid' and 'different' in j['message']" \
+  POST /api/check "${JSON[@]}" --data-binary '{"document":"a\tb\n","format":"tsv","from":"vi","to":"vi"}'
 
 # ---- security ----
 call bad-host 403 "j['error']=='bad_host'" GET /api/stats -H 'Host: evil.example:80'
@@ -259,6 +312,40 @@ for i in range(300):
 sys.exit(1 if bad else 0)
 PY
 then ok; else fail "random bodies"; fi
+# Random bilingual files sent to check: each a pair list or a JSON error
+# naming the file, never a failure of the server.
+if python3 - "$U" <<'PY'
+import http.client, json, random, sys
+from urllib.parse import urlparse
+u = urlparse(sys.argv[1])
+rnd = random.Random(8)
+read = 0
+frags = ['<?xml version="1.0"?>', '<xliff version="1.2">', '<xliff version="2.0" srcLang="fr" trgLang="vi">',
+         '<file source-language="fr" target-language="vi">', '<body>', '<trans-unit id="a">', '<unit id="u">',
+         '<segment>', '<source>', 'Hanoï ', 'Phan Van Giang', '</source>', '<target>', 'Hà Nội', '</target>',
+         '</trans-unit>', '</segment>', '</unit>', '</body>', '</file>', '</xliff>', '<tmx version="1.4">',
+         '<header srclang="fr"/>', '<tu>', '<tuv xml:lang="fr">', '<tuv xml:lang="vi">', '<seg>', '</seg>',
+         '</tuv>', '</tu>', '&amp;', '&boom;', '<!DOCTYPE x [<!ENTITY boom "x">]>', '\t', '\n', '\x00', 'é',
+         '<g id="1">', '</g>', '<x/>', '12', '<![CDATA[x]]>']
+bad = 0
+for i in range(200):
+    body = {'document': ''.join(rnd.choice(frags) for _ in range(rnd.randint(0, 40)))}
+    if rnd.random() < 0.3: body['format'] = rnd.choice(['auto', 'xliff', 'tmx', 'tsv', 'xml'])
+    if rnd.random() < 0.4: body['name'] = rnd.choice(['a.xlf', 'b.tmx', 'c.tsv', '', '/x/y.xliff'])
+    if rnd.random() < 0.2: body['to'] = rnd.choice(['vi', 'fr', 'en'])
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+    c.request('POST', '/api/check', json.dumps(body).encode(), {'Content-Type': 'application/json'})
+    r = c.getresponse(); j = json.loads(r.read()); c.close()
+    ok = (r.status == 200 and len(j['pairs']) == j['segments'] > 0) or \
+         (r.status == 400 and j['error'] in ('bad_document', 'invalid', 'bad_json') and j['message'])
+    if not ok:
+        print('bad answer', r.status, j, body); bad += 1
+    read += r.status == 200
+if not read:
+    print('no random document was read at all'); bad += 1
+sys.exit(1 if bad else 0)
+PY
+then ok; else fail "random documents"; fi
 call after-garbage 200 "j['count']==1" GET "/api/lookup?q=Hoang%20Xuan%20Chien"
 
 # ---- a read-only server, an auto token, a refused bind ----
@@ -273,6 +360,24 @@ if "$bin" serve --bind 0.0.0.0 --port 0 --db "$work/ro.db" >/dev/null 2>"$work/b
   fail "non-loopback bind without a token was accepted"
 elif grep -q -- '--token is required' "$work/bind.err"; then ok; else fail "bind message: $(cat "$work/bind.err")"; fi
 "$bin" serve --port 99999 >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "bad port not a usage error"
+# One polling thread per CPU the server may run on, not per CPU of the
+# machine: under taskset to one CPU it starts one.
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  taskset -c 0 "$bin" serve --port 0 --db "$work/ro.db" --read-only >"$work/pin.out" 2>"$work/pin.err" &
+  pin_pid=$!
+  pids+=("$pin_pid")
+  for _ in $(seq 1 100); do grep -q '^listening on ' "$work/pin.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q 'with 1 thread;' "$work/pin.err" && ok || fail "pinned server: $(cat "$work/pin.err")"
+  "$bin" serve --port 0 --db "$work/ro.db" --read-only --threads 3 >"$work/t3.out" 2>"$work/t3.err" &
+  t3_pid=$!
+  pids+=("$t3_pid")
+  for _ in $(seq 1 100); do grep -q '^listening on ' "$work/t3.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q 'with 3 threads;' "$work/t3.err" && ok || fail "--threads 3: $(cat "$work/t3.err")"
+  kill -TERM "$pin_pid" "$t3_pid"
+  wait "$pin_pid"; rc1=$?
+  wait "$t3_pid"; rc2=$?
+  [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && ok || fail "pinned servers: exit $rc1 / $rc2"
+fi
 
 # ---- graceful stop ----
 kill -TERM "$pid_main"

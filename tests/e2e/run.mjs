@@ -197,6 +197,95 @@ try {
     await page.waitForSelector('#stats table');
   });
 
+  // A segment pair from the bundled glossary's own concepts: the general's
+  // name left without its diacritics (name-form) and Hanoï not translated
+  // (missing-term). Typed and run with the keyboard only.
+  await scenario('check-pair', page, async () => {
+    await page.keyboard.press('Alt+5');
+    expect(await page.evaluate(() => document.activeElement.id) === 'ck-src', 'Alt+5 did not focus the source box');
+    expect(await page.locator('#ck-doc').isHidden(), 'the file line shows before any file was opened');
+    await page.keyboard.type('Le général Phan Van Giang est arrivé à Hanoï.', { delay: 2 });
+    for (let i = 0; i < 4 && await page.evaluate(() => document.activeElement.id) !== 'ck-tgt'; i++)
+      await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement.id) === 'ck-tgt', 'Tab did not reach the translation box');
+    await page.keyboard.type('Đại tướng Phan Van Giang đã đến thủ đô.', { delay: 2 });
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('#ck-results li.f', { timeout: 10000 });
+    const found = await page.locator('#ck-results li.f').evaluateAll((ls) => ls.map((l) => ({
+      kind: l.getAttribute('data-kind'), sev: l.querySelector('.sev').textContent,
+      msg: l.querySelector('.msg').textContent, exp: (l.querySelector('.exp span') || {}).textContent,
+      ref: (l.querySelector('.ref') || {}).textContent })));
+    const nameForm = found.find((f) => f.kind === 'name-form');
+    expect(nameForm && nameForm.sev === 'error' && nameForm.exp === 'Phan Văn Giang' && /Phan Van Giang/.test(nameForm.msg) &&
+      nameForm.ref === 'person.phan-van-giang', `no name-form finding for Phan Van Giang: ${JSON.stringify(found)}`);
+    const missing = found.find((f) => f.kind === 'missing-term');
+    expect(missing && missing.exp === 'Hà Nội' && missing.ref === 'place.ha-noi', `no missing-term finding for Hanoï: ${JSON.stringify(found)}`);
+    // The spans concerned are highlighted on each side.
+    const srcMarks = await page.locator('#ck-results td.src mark.f').allTextContents();
+    const tgtMarks = await page.locator('#ck-results td.tgt mark.f').allTextContents();
+    expect(srcMarks.includes('Hanoï'), `source highlights: ${JSON.stringify(srcMarks)}`);
+    expect(tgtMarks.includes('Phan Van Giang'), `target highlights: ${JSON.stringify(tgtMarks)}`);
+    expect(await page.locator('#ck-results td.tgt').textContent() === 'Đại tướng Phan Van Giang đã đến thủ đô.', 'target text altered');
+    // Keyboard: the first finding has the focus and its span is selected;
+    // the arrow keys walk the findings and move the selection with them.
+    expect(await page.evaluate(() => document.activeElement.matches('#ck-results li.f')), 'first finding not focused');
+    const selText = () => page.evaluate(() => Array.from(document.querySelectorAll('#ck-results mark.f.selected')).map((m) => m.textContent).join('|'));
+    const firstKind = await page.evaluate(() => document.activeElement.getAttribute('data-kind'));
+    const sel1 = await selText();
+    expect(sel1 === (firstKind === 'name-form' ? 'Phan Van Giang' : 'Hanoï'), `selection on focus: ${sel1}`);
+    await page.keyboard.press('ArrowDown');
+    const sel2 = await selText();
+    expect(sel2 === (firstKind === 'name-form' ? 'Hanoï' : 'Phan Van Giang'), `selection after ArrowDown: ${sel2}`);
+    const status = await page.locator('#ck-status').textContent();
+    expect(/^2 findings in 1 of 1 segment \(fr → vi\)/.test(status), `status: ${status}`);
+    // A corrected translation is clean.
+    await page.fill('#ck-tgt', 'Đại tướng Phan Văn Giang đã đến Hà Nội.');
+    await page.click('#ck-go');
+    await page.waitForFunction(() => /^0 findings/.test(document.getElementById('ck-status').textContent), null, { timeout: 5000 });
+    expect(await page.locator('#ck-results').isHidden(), 'findings table still shown for a clean pair');
+    // Back to the faulty one for the screenshot.
+    await page.fill('#ck-tgt', 'Đại tướng Phan Van Giang đã đến thủ đô.');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('#ck-results li.f', { timeout: 5000 });
+  });
+
+  await scenario('check-xliff-file', page, async () => {
+    const xlf = `<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="bilan.txt" source-language="fr-FR" target-language="vi-VN" datatype="plaintext">
+    <body>
+      <trans-unit id="u1"><source>Le général Phan Van Giang est arrivé à Hanoï.</source><target>Đại tướng Phan Văn Giang đã đến Hà Nội.</target></trans-unit>
+      <trans-unit id="u2"><source>Le <g id="1">ministère de la Défense</g> a tenu 3 conférences.</source><target>Bộ Quốc phòng đã tổ chức hội nghị.</target></trans-unit>
+      <trans-unit id="u3"><source>Sans traduction.</source></trans-unit>
+    </body>
+  </file>
+</xliff>
+`;
+    await page.locator('#ck-doc-file').setInputFiles({ name: 'bilan.xlf', mimeType: 'application/xliff+xml', buffer: Buffer.from(xlf) });
+    await page.waitForFunction(() => /segments/.test(document.getElementById('ck-status').textContent), null, { timeout: 10000 });
+    const status = await page.locator('#ck-status').textContent();
+    expect(/^1 finding in 1 of 3 segments \(fr → vi\); 1 not translated/.test(status), `status: ${status}`);
+    expect(/bilan\.xlf/.test(await page.locator('#ck-doc-name').textContent()), 'file name not shown');
+    const rows = await page.locator('#ck-results tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-segment')));
+    expect(JSON.stringify(rows) === '["u2"]', `rows with findings: ${JSON.stringify(rows)}`);
+    const kinds = await page.locator('#ck-results li.f').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-kind')));
+    expect(JSON.stringify(kinds) === '["number"]', `finding kinds: ${JSON.stringify(kinds)}`);
+    expect((await page.locator('#ck-results td.src mark.f').allTextContents()).includes('3'), 'the number is not highlighted');
+    // The inline code is left out of the text shown.
+    expect(await page.locator('#ck-results td.src').textContent() === 'Le ministère de la Défense a tenu 3 conférences.', 'source text of u2');
+    // A broken file gets a message naming the line (and the browser logs
+    // the 400 answer, which is expected here and only here).
+    const errorsBefore = consoleErrors.length;
+    await page.locator('#ck-doc-file').setInputFiles({ name: 'broken.xlf', mimeType: 'application/xliff+xml', buffer: Buffer.from(xlf.replace('</target></trans-unit>\n      <trans-unit id="u2">', '</trans-unit>\n      <trans-unit id="u2">')) });
+    await page.waitForFunction(() => document.getElementById('ck-status').classList.contains('error'), null, { timeout: 5000 });
+    const err = await page.locator('#ck-status').textContent();
+    expect(/^broken\.xlf:5: /.test(err), `error message: ${err}`);
+    const logged = consoleErrors.splice(errorsBefore);
+    expect(logged.length <= 1 && logged.every((m) => /status of 400/.test(m)), `console: ${logged.join(' | ')}`);
+    await page.locator('#ck-doc-file').setInputFiles({ name: 'bilan.xlf', mimeType: 'application/xliff+xml', buffer: Buffer.from(xlf) });
+    await page.waitForSelector('#ck-results li.f', { timeout: 5000 });
+  });
+
   await scenario('no-foreign-requests-no-errors', page, async () => {
     expect(foreign.length === 0, `requests outside the server: ${foreign.join(', ')}`);
     expect(consoleErrors.length === 0, `console errors: ${consoleErrors.join(' | ')}`);

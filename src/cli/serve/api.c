@@ -21,6 +21,14 @@
 #define MAX_MATCHERS 4
 #define MAX_QUERY 512 /* bytes of a lookup or resolve query */
 
+/* A concept's JSON, written once and copied into every answer that shows
+ * it; slots are found by open addressing on the id. */
+typedef struct ecache_slot {
+    int64_t id; /* the concept */
+    char *json; /* its JSON text (NULL: the slot is free) */
+    size_t len; /* its length */
+} ecache_slot;
+
 /* One worker thread's handles; reached through tl_worker. */
 struct serve_worker {
     serve_worker *next; /* in serve_server.workers */
@@ -34,7 +42,7 @@ struct serve_worker {
     size_t n_mt;          /* matchers in use */
     gla_normalizer *norm; /* for query keys */
     time_t stamp_at;      /* when the file's stamp was last checked */
-    json_t **ecache;      /* entry JSON by id (open addressing), or NULL */
+    ecache_slot *ecache;  /* concepts' JSON by id, or NULL */
     size_t n_ecache;      /* entries cached */
 };
 
@@ -58,10 +66,10 @@ static _Thread_local serve_worker *tl_worker;
 
 static void ecache_clear(serve_worker *w)
 {
-    if (w->ecache)
+    if (w->ecache && w->n_ecache)
         for (size_t i = 0; i < ECACHE_SLOTS; i++) {
-            json_decref(w->ecache[i]);
-            w->ecache[i] = NULL;
+            free(w->ecache[i].json);
+            w->ecache[i].json = NULL;
         }
     w->n_ecache = 0;
 }
@@ -514,22 +522,21 @@ static const char *match_name(gla_level level)
     }
 }
 
-/* The concept `id` as JSON (a new reference), from this worker's cache
- * when it is there. GLA_OK or the store's code. */
-static int entry_json_cached(json_t **out, serve_worker *w, int64_t id)
+/* The concept `id` as JSON text, from this worker's cache when it is
+ * there. *out stays valid until the next call (which may empty the
+ * cache). GLA_OK or the store's code. */
+static int entry_text_cached(const char **out, size_t *out_len, serve_worker *w,
+                             int64_t id)
 {
     size_t mask = ECACHE_SLOTS - 1;
     size_t h = (size_t)((uint64_t)id * 0x9e3779b97f4a7c15u >> 32) & mask;
     if (w->ecache) {
-        for (size_t i = h;; i = (i + 1) & mask) {
-            json_t *e = w->ecache[i];
-            if (!e)
-                break;
-            if (json_integer_value(json_object_get(e, "id")) == id) {
-                *out = json_incref(e);
+        for (size_t i = h; w->ecache[i].json; i = (i + 1) & mask)
+            if (w->ecache[i].id == id) {
+                *out = w->ecache[i].json;
+                *out_len = w->ecache[i].len;
                 return GLA_OK;
             }
-        }
     }
     gla_entry *e = NULL;
     int rc = gla_db_entry_get(&e, w->db, id);
@@ -537,20 +544,28 @@ static int entry_json_cached(json_t **out, serve_worker *w, int64_t id)
         return rc;
     json_t *j = entry_json(e);
     gla_entry_free(e);
-    if (!j)
+    char *text =
+        j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+    json_decref(j);
+    if (!text)
         return GLA_ENOMEM;
     if (!w->ecache)
         w->ecache = calloc(ECACHE_SLOTS, sizeof *w->ecache);
-    if (w->ecache) {
-        if (w->n_ecache >= ECACHE_SLOTS / 2)
-            ecache_clear(w);
-        size_t i = h;
-        while (w->ecache[i])
-            i = (i + 1) & mask;
-        w->ecache[i] = json_incref(j);
-        w->n_ecache++;
+    if (!w->ecache) {
+        free(text);
+        return GLA_ENOMEM;
     }
-    *out = j;
+    if (w->n_ecache >= ECACHE_SLOTS / 2)
+        ecache_clear(w);
+    size_t i = h;
+    while (w->ecache[i].json)
+        i = (i + 1) & mask;
+    w->ecache[i].id = id;
+    w->ecache[i].json = text;
+    w->ecache[i].len = strlen(text);
+    w->n_ecache++;
+    *out = text;
+    *out_len = w->ecache[i].len;
     return GLA_OK;
 }
 
@@ -685,122 +700,6 @@ static long prefix_search(serve_resp *out, serve_server *srv, serve_worker *w,
     return (long)n;
 }
 
-static void api_lookup(serve_resp *out, serve_server *srv, const serve_req *r)
-{
-    const char *q = text_arg(out, r, "q", 1, MAX_QUERY);
-    if (!q)
-        return;
-    const char *lang = serve_arg(r, "lang");
-    if (lang && !*lang)
-        lang = NULL;
-    if (lang && !lang_ok(lang)) {
-        serve_error(out, 400, "bad_argument", "'lang' is not a language tag");
-        return;
-    }
-    long limit = 20;
-    if (uint_arg(out, r, "limit", &limit, 200) != 0)
-        return;
-    static const gla_level cascade[] = {GLA_K1, GLA_K2, GLA_K2_COMPACT, GLA_K3};
-    size_t first = 0, last = 4;
-    int all = 0;
-    const char *lv = serve_arg(r, "level");
-    if (lv && *lv) {
-        gla_level l;
-        if (strcmp(lv, "all") == 0)
-            all = 1;
-        else if (gla_level_parse(&l, lv) != GLA_OK || l == GLA_K0) {
-            serve_error(out, 400, "bad_argument",
-                        "'level' must be k1, k2, compact, k3 or all");
-            return;
-        } else {
-            for (size_t i = 0; i < 4; i++)
-                if (cascade[i] == l)
-                    first = i, last = i + 1;
-        }
-    }
-    serve_worker *w = worker(srv, out);
-    if (!w)
-        return;
-    gla_db_hits h = GLA_DB_HITS_INIT;
-    json_t *results = json_array();
-    const char *found_level = NULL;
-    int rc = GLA_OK;
-    for (size_t li = first; li < last && rc == GLA_OK; li++) {
-        size_t from = h.n;
-        rc = gla_db_lookup(&h, w->db, cascade[li], lang, q, strlen(q));
-        if (rc == GLA_EUTF8) {
-            serve_error(out, 400, "bad_utf8", "the query is not UTF-8");
-            break;
-        }
-        if (rc != GLA_OK) {
-            db_fail(out, w, rc, "lookup");
-            break;
-        }
-        for (size_t i = from; i < h.n; i++) {
-            int64_t id = h.v[i].entry_id;
-            int seen = 0;
-            for (size_t k = 0; k < i && !seen; k++)
-                seen = h.v[k].entry_id == id;
-            if (seen || json_array_size(results) >= (size_t)limit)
-                continue;
-            json_t *ej = NULL;
-            rc = entry_json_cached(&ej, w, id);
-            if (rc != GLA_OK) {
-                db_fail(out, w, rc, "lookup");
-                break;
-            }
-            json_t *hits = json_array();
-            for (size_t k = from; k < h.n; k++)
-                if (h.v[k].entry_id == id)
-                    json_array_append_new(hits, json_integer(h.v[k].term_id));
-            json_t *one = json_pack("{s:s, s:s, s:o, s:o}", "match",
-                                    match_name(cascade[li]), "level",
-                                    gla_level_name(cascade[li]), "hits", hits,
-                                    "entry", ej);
-            json_array_append_new(results, one);
-            if (!found_level)
-                found_level = match_name(cascade[li]);
-        }
-        if (rc != GLA_OK || (json_array_size(results) && !all))
-            break;
-    }
-    gla_db_hits_dispose(&h);
-    if (rc != GLA_OK) {
-        json_decref(results);
-        return;
-    }
-    const char *pf = serve_arg(r, "prefix");
-    if (!json_array_size(results) && pf && strcmp(pf, "1") == 0 && limit) {
-        /* Search as you type: concepts whose terms begin like `q`. */
-        int64_t ids[200];
-        long np = prefix_search(out, srv, w, q, ids, (size_t)limit);
-        if (np < 0) {
-            json_decref(results);
-            return;
-        }
-        for (long i = 0; i < np; i++) {
-            json_t *ej = NULL;
-            rc = entry_json_cached(&ej, w, ids[i]);
-            if (rc != GLA_OK) {
-                db_fail(out, w, rc, "lookup");
-                json_decref(results);
-                return;
-            }
-            json_array_append_new(
-                results, json_pack("{s:s, s:s, s:[], s:o}", "match", "prefix",
-                                   "level", "k2", "hits", "entry", ej));
-        }
-        if (np)
-            found_level = "prefix";
-    }
-    size_t n = json_array_size(results);
-    int prefix = found_level && strcmp(found_level, "prefix") == 0;
-    json_t *j = json_pack("{s:s, s:o, s:I, s:b, s:o}", "query", q, "match",
-                          jstr(found_level), "count", (json_int_t)n,
-                          "ambiguous", n > 1 && !prefix, "results", results);
-    send_json(out, 200, j);
-}
-
 static void api_resolve(serve_resp *out, serve_server *srv, const serve_req *r)
 {
     const char *q = text_arg(out, r, "q", 1, MAX_QUERY);
@@ -876,7 +775,11 @@ static gla_matcher *matcher_for(serve_resp *out, serve_server *srv,
     gla_matcher_options mo = GLA_MATCHER_OPTIONS_INIT;
     mo.source_lang = lang;
     gla_matcher *m = NULL;
-    int rc = gla_matcher_open(&m, w->db, srv->cfg->db_path, &mo);
+    /* The cache file holds one language, the French matcher that
+     * `glossalign annotate` maps too: other languages (the target side of
+     * a check) are compiled in memory rather than overwrite it. */
+    const char *cache = strcmp(lang, "fr") == 0 ? srv->cfg->db_path : NULL;
+    int rc = gla_matcher_open(&m, w->db, cache, &mo);
     if (rc != GLA_OK) {
         serve_error(out, 500, "database", "cannot compile the glossary: %s",
                     m ? gla_matcher_errmsg(m) : "out of memory");
@@ -981,6 +884,161 @@ static void jb_strz(jb *o, const char *s)
         jb_puts(o, "null");
 }
 
+/* ---- lookup -------------------------------------------------------------- */
+
+/* One result of a lookup, pointing into the hits it came from. */
+typedef struct lk_result {
+    int64_t entry;     /* the concept */
+    const char *match; /* "exact", ..., "prefix" */
+    const char *level; /* "k1", ... */
+    size_t from, to;   /* its hits' range in the gla_db_hits */
+} lk_result;
+
+/* The answer is written straight into a buffer from concepts cached as
+ * JSON text: a lookup is the hottest route (search as you type), and
+ * building and dumping a tree of JSON values for every keystroke cost
+ * more than the look-up itself. */
+static void api_lookup(serve_resp *out, serve_server *srv, const serve_req *r)
+{
+    const char *q = text_arg(out, r, "q", 1, MAX_QUERY);
+    if (!q)
+        return;
+    const char *lang = serve_arg(r, "lang");
+    if (lang && !*lang)
+        lang = NULL;
+    if (lang && !lang_ok(lang)) {
+        serve_error(out, 400, "bad_argument", "'lang' is not a language tag");
+        return;
+    }
+    long limit = 20;
+    if (uint_arg(out, r, "limit", &limit, 200) != 0)
+        return;
+    static const gla_level cascade[] = {GLA_K1, GLA_K2, GLA_K2_COMPACT, GLA_K3};
+    size_t first = 0, last = 4;
+    int all = 0;
+    const char *lv = serve_arg(r, "level");
+    if (lv && *lv) {
+        gla_level l;
+        if (strcmp(lv, "all") == 0)
+            all = 1;
+        else if (gla_level_parse(&l, lv) != GLA_OK || l == GLA_K0) {
+            serve_error(out, 400, "bad_argument",
+                        "'level' must be k1, k2, compact, k3 or all");
+            return;
+        } else {
+            for (size_t i = 0; i < 4; i++)
+                if (cascade[i] == l)
+                    first = i, last = i + 1;
+        }
+    }
+    serve_worker *w = worker(srv, out);
+    if (!w)
+        return;
+    gla_db_hits h = GLA_DB_HITS_INIT;
+    lk_result res[200];
+    size_t n = 0;
+    const char *found_level = NULL;
+    int rc = GLA_OK;
+    for (size_t li = first; li < last; li++) {
+        size_t from = h.n;
+        rc = gla_db_lookup(&h, w->db, cascade[li], lang, q, strlen(q));
+        if (rc == GLA_EUTF8) {
+            serve_error(out, 400, "bad_utf8", "the query is not UTF-8");
+            break;
+        }
+        if (rc != GLA_OK) {
+            db_fail(out, w, rc, "lookup");
+            break;
+        }
+        /* Hits come sorted by concept: one result per concept not seen at
+         * an earlier level. */
+        for (size_t i = from; i < h.n;) {
+            size_t end = i + 1;
+            while (end < h.n && h.v[end].entry_id == h.v[i].entry_id)
+                end++;
+            int seen = 0;
+            for (size_t k = 0; k < n && !seen; k++)
+                seen = res[k].entry == h.v[i].entry_id;
+            if (!seen && n < (size_t)limit) {
+                res[n].entry = h.v[i].entry_id;
+                res[n].match = match_name(cascade[li]);
+                res[n].level = gla_level_name(cascade[li]);
+                res[n].from = i;
+                res[n].to = end;
+                if (!found_level)
+                    found_level = res[n].match;
+                n++;
+            }
+            i = end;
+        }
+        if (n && !all)
+            break;
+    }
+    if (rc != GLA_OK) {
+        gla_db_hits_dispose(&h);
+        return;
+    }
+    const char *pf = serve_arg(r, "prefix");
+    if (!n && pf && strcmp(pf, "1") == 0 && limit) {
+        /* Search as you type: concepts whose terms begin like `q`. */
+        int64_t ids[200];
+        long np = prefix_search(out, srv, w, q, ids, (size_t)limit);
+        if (np < 0) {
+            gla_db_hits_dispose(&h);
+            return;
+        }
+        for (long i = 0; i < np; i++) {
+            res[n].entry = ids[i];
+            res[n].match = "prefix";
+            res[n].level = "k2";
+            res[n].from = res[n].to = 0;
+            n++;
+        }
+        if (np)
+            found_level = "prefix";
+    }
+    int prefix = found_level && strcmp(found_level, "prefix") == 0;
+    jb o = {GLA_BUF_INIT, 0};
+    jb_puts(&o, "{\"query\":");
+    jb_strz(&o, q);
+    jb_puts(&o, ",\"match\":");
+    jb_strz(&o, found_level);
+    jb_printf(&o, ",\"count\":%zu,\"ambiguous\":%s,\"results\":[", n,
+              n > 1 && !prefix ? "true" : "false");
+    for (size_t i = 0; i < n && rc == GLA_OK; i++) {
+        const char *ej = NULL;
+        size_t ejl = 0;
+        rc = entry_text_cached(&ej, &ejl, w, res[i].entry);
+        if (rc != GLA_OK)
+            break;
+        jb_printf(&o, "%s{\"match\":\"%s\",\"level\":\"%s\",\"hits\":[",
+                  i ? "," : "", res[i].match, res[i].level);
+        for (size_t k = res[i].from; k < res[i].to; k++)
+            jb_printf(&o, "%s%lld", k > res[i].from ? "," : "",
+                      (long long)h.v[k].term_id);
+        jb_puts(&o, "],\"entry\":");
+        jb_put(&o, ej, ejl);
+        jb_puts(&o, "}");
+    }
+    jb_puts(&o, "]}");
+    gla_db_hits_dispose(&h);
+    if (rc != GLA_OK) {
+        gla_buf_dispose(&o.b);
+        db_fail(out, w, rc, "lookup");
+        return;
+    }
+    if (o.failed || !o.b.data) {
+        gla_buf_dispose(&o.b);
+        serve_error(out, 500, "internal", "out of memory");
+        return;
+    }
+    free(out->data);
+    out->data = o.b.data;
+    out->len = o.b.len;
+    out->status = 200;
+    out->type = "application/json; charset=utf-8";
+}
+
 /* The preferred term(s) of concept `idx` in `to`, or null. */
 static void jb_target(jb *o, const gla_matcher *m, uint32_t idx, const char *to,
                       gla_buf *tmp)
@@ -1015,8 +1073,8 @@ static int cmp_seen_first(const void *a, const void *b)
 
 static void api_annotate(serve_resp *out, serve_server *srv, const serve_req *r)
 {
-    static const char *const keys[] = {"text",   "from", "to",
-                                       "levels", "all",  NULL};
+    static const char *const keys[] = {"text", "from",    "to", "levels",
+                                       "all",  "partial", NULL};
     json_t *j = body_json(out, r);
     if (!j)
         return;
@@ -1063,6 +1121,12 @@ static void api_annotate(serve_resp *out, serve_server *srv, const serve_req *r)
         goto done;
     }
     so.all = aj && json_is_true(aj);
+    json_t *pj = json_object_get(j, "partial");
+    if (pj && !json_is_boolean(pj)) {
+        serve_error(out, 400, "invalid", "'partial' must be true or false");
+        goto done;
+    }
+    int partial = !pj || json_is_true(pj);
     serve_worker *w = worker(srv, out);
     if (!w)
         goto done;
@@ -1080,9 +1144,80 @@ static void api_annotate(serve_resp *out, serve_server *srv, const serve_req *r)
         gla_scanner_free(s);
         goto done;
     }
+    /* The matcher's mentions first (with copies of their alternatives),
+     * then the partial mentions of people found from them: the two lists
+     * are merged in order of start, a mention before a partial one that
+     * starts with it. */
+    typedef struct ann_m {
+        gla_mention m;               /* the mention; alt points into alt */
+        uint32_t alt[8];             /* its alternatives (at most 8) */
+        int partial;                 /* a partial mention of a person */
+    } ann_m;
+    ann_m *am = NULL;
+    size_t n_am = 0, cap_am = 0;
+    gla_mention *ms = NULL;
+    int failed = 0;
+    gla_mention mt;
+    while (gla_scanner_next(&mt, s) == GLA_OK) {
+        if (n_am == cap_am) {
+            size_t nc = cap_am ? 2 * cap_am : 64;
+            ann_m *nv = realloc(am, nc * sizeof *nv);
+            if (!nv) {
+                failed = 1;
+                break;
+            }
+            am = nv;
+            cap_am = nc;
+        }
+        ann_m *x = &am[n_am++];
+        x->m = mt;
+        x->m.n_alt = mt.n_alt < 8 ? mt.n_alt : 8;
+        for (size_t i = 0; i < x->m.n_alt; i++)
+            x->alt[i] = mt.alt[i];
+        x->partial = 0;
+    }
+    size_t n_scan = n_am;
+    gla_partial *pm = NULL;
+    if (!failed && partial && n_scan) {
+        ms = malloc(n_scan * sizeof *ms);
+        int prc = ms ? gla_partial_new(&pm, m) : GLA_ENOMEM;
+        for (size_t i = 0; prc == GLA_OK && i < n_scan; i++)
+            ms[i] = am[i].m;
+        if (prc == GLA_OK)
+            prc = gla_partial_feed(pm, text, len, len, 0, ms, n_scan);
+        size_t nh = 0;
+        const gla_partial_hit *hits =
+            prc == GLA_OK ? gla_partial_hits(pm, &nh) : NULL;
+        if (nh && n_am + nh > cap_am) {
+            ann_m *nv = realloc(am, (n_am + nh) * sizeof *nv);
+            if (nv) {
+                am = nv;
+                cap_am = n_am + nh;
+            } else {
+                prc = GLA_ENOMEM;
+            }
+        }
+        for (size_t i = 0; prc == GLA_OK && i < nh; i++) {
+            ann_m *x = &am[n_am++];
+            memset(&x->m, 0, sizeof x->m);
+            x->m.span = hits[i].span;
+            x->m.surface = text + hits[i].span.start;
+            x->m.entry = hits[i].entry;
+            x->m.score = hits[i].score;
+            x->m.flags = hits[i].ambiguous ? GLA_MENTION_AMBIGUOUS : 0u;
+            x->m.n_alt = hits[i].n_alt;
+            for (size_t k = 0; k < hits[i].n_alt; k++)
+                x->alt[k] = hits[i].alt[k];
+            x->partial = 1;
+        }
+        if (prc == GLA_ENOMEM)
+            failed = 1;
+        gla_partial_free(pm);
+        free(ms);
+    }
     /* The answer can hold thousands of mentions: it is written straight
      * into a buffer rather than built as a tree of JSON values. */
-    jb o = {GLA_BUF_INIT, 0};
+    jb o = {GLA_BUF_INIT, failed};
     gla_buf tmp = GLA_BUF_INIT;
     seen_concept *sc = NULL;
     size_t n_sc = 0, cap_sc = 0, n_m = 0;
@@ -1093,8 +1228,15 @@ static void api_annotate(serve_resp *out, serve_server *srv, const serve_req *r)
     jb_strz(&o, to);
     jb_printf(&o, ",\"length\":%zu,\"ulength\":%zu,\"mentions\":[", len,
               u16_units(text, 0, len));
-    gla_mention mt;
-    while (gla_scanner_next(&mt, s) == GLA_OK) {
+    for (size_t ia = 0, ih = n_scan; !failed && (ia < n_scan || ih < n_am);) {
+        ann_m *x;
+        if (ih == n_am ||
+            (ia < n_scan && am[ia].m.span.start <= am[ih].m.span.start))
+            x = &am[ia++];
+        else
+            x = &am[ih++];
+        mt = x->m;
+        mt.alt = x->alt;
         gla_match_entry e;
         if (gla_matcher_entry(&e, m, mt.entry) != GLA_OK)
             continue;
@@ -1115,9 +1257,14 @@ static void api_annotate(serve_resp *out, serve_server *srv, const serve_req *r)
                   (long long)e.id, gla_kind_name(e.kind));
         jb_strz(&o, e.canonical);
         jb_printf(&o, ",\"level\":\"%s\",\"score\":%.6g,\"flags\":[",
-                  gla_match_level_name(mt.level), mt.score);
+                  x->partial ? GLA_PARTIAL_LEVEL_NAME
+                             : gla_match_level_name(mt.level),
+                  mt.score);
         gla_buf_clear(&tmp);
         gla_mention_flags_to_buf(&tmp, mt.flags);
+        if (x->partial)
+            gla_buf_printf(&tmp, "%s%s", tmp.len ? "," : "",
+                           GLA_PARTIAL_FLAG_NAME);
         for (char *p = tmp.data; p && *p;) {
             char *c = strchr(p, ',');
             size_t n = c ? (size_t)(c - p) : strlen(p);
@@ -1157,6 +1304,7 @@ static void api_annotate(serve_resp *out, serve_server *srv, const serve_req *r)
         sc[n_sc++].count = 1;
         n_m++;
     }
+    free(am);
     gla_scanner_free(s);
     /* The concepts, each once with its count, in order of first mention. */
     size_t n_u = 0;
@@ -1207,6 +1355,7 @@ typedef struct check_ctx {
     json_t *findings; /* array being filled */
     const char *src;  /* the segment's source text */
     const char *tgt;  /* and its target */
+    size_t index;     /* the segment's position in the request, from 0 */
 } check_ctx;
 
 static json_t *span_json(gla_span sp, const char *text)
@@ -1225,9 +1374,10 @@ static int on_finding(void *ctx, const gla_finding *f)
     check_ctx *c = ctx;
     json_array_append_new(
         c->findings,
-        json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "segment",
-                  jstr(f->segment), "severity", gla_severity_name(f->severity),
-                  "kind", gla_finding_kind_name(f->kind), "source",
+        json_pack("{s:o, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "segment",
+                  jstr(f->segment), "index", (json_int_t)c->index, "severity",
+                  gla_severity_name(f->severity), "kind",
+                  gla_finding_kind_name(f->kind), "source",
                   span_json(f->src, c->src), "target",
                   span_json(f->tgt, c->tgt), "entry", jstr(f->entry),
                   "expected", jstr(f->expected), "message", jstr(f->message)));
@@ -1271,17 +1421,185 @@ static int segment_parts(json_t *seg, size_t i, const char **id,
     return 0;
 }
 
+/* The language tag `lang` reduced to its primary subtag, lower-cased
+ * ("fr-FR" -> "fr"); "" when that is empty or too long. */
+static void primary_lang(char *out, size_t cap, const char *lang)
+{
+    size_t i = 0;
+    for (; lang && lang[i] && lang[i] != '-' && lang[i] != '_'; i++) {
+        if (i + 1 >= cap) {
+            i = 0;
+            break;
+        }
+        out[i] =
+            (char)(lang[i] >= 'A' && lang[i] <= 'Z' ? lang[i] + 32 : lang[i]);
+    }
+    out[i] = '\0';
+}
+
+/* A check in progress: the matchers and checker are made at the first
+ * segment pair, when a document's own languages are known. */
+typedef struct check_run {
+    serve_resp *out;   /* filled on failure */
+    serve_server *srv; /* the server */
+    serve_worker *w;   /* this thread's handles */
+    const char *from;  /* source language asked for, or NULL */
+    const char *to;    /* target language asked for, or NULL */
+    char src_lang[16]; /* source language in use */
+    char tgt_lang[16]; /* target language in use */
+    gla_check_opts co; /* checker options */
+    gla_checker *ck;   /* the checker, once started */
+    check_ctx cc;      /* findings so far */
+    json_t *pairs;     /* a document's pairs as read, or NULL */
+    size_t segments;   /* pairs seen */
+    int failed;        /* `out` holds the error */
+} check_run;
+
+/* Start the checker for source language `sl` and target `tl` (either may
+ * be NULL: the request's, else fr, else the other of fr/vi). */
+static int check_start(check_run *cr, const char *sl, const char *tl)
+{
+    primary_lang(cr->src_lang, sizeof cr->src_lang,
+                 cr->from ? cr->from
+                 : sl     ? sl
+                          : "fr");
+    const char *dflt = strcmp(cr->src_lang, "vi") == 0 ? "fr" : "vi";
+    primary_lang(cr->tgt_lang, sizeof cr->tgt_lang,
+                 cr->to ? cr->to
+                 : tl   ? tl
+                        : dflt);
+    if (!lang_ok(cr->src_lang) || !lang_ok(cr->tgt_lang) ||
+        strcmp(cr->src_lang, cr->tgt_lang) == 0) {
+        serve_error(cr->out, 400, "invalid",
+                    "the source and target languages must be two different "
+                    "language tags (got '%s' and '%s'); set 'from' and 'to'",
+                    cr->src_lang, cr->tgt_lang);
+        cr->failed = 1;
+        return -1;
+    }
+    gla_matcher *sm = matcher_for(cr->out, cr->srv, cr->w, cr->src_lang, NULL);
+    gla_matcher *tm =
+        sm ? matcher_for(cr->out, cr->srv, cr->w, cr->tgt_lang, sm) : NULL;
+    if (!sm || !tm) {
+        cr->failed = 1;
+        return -1;
+    }
+    cr->co.tgt_lang = cr->tgt_lang;
+    if (gla_checker_new(&cr->ck, sm, tm, &cr->co) != GLA_OK) {
+        serve_error(cr->out, 500, "internal", "cannot start the check: %s",
+                    cr->ck ? gla_checker_errmsg(cr->ck) : "out of memory");
+        cr->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Check one pair; `line` is where a document's unit starts (0: none). */
+static int check_pair(check_run *cr, const char *id, const char *src, size_t sl,
+                      const char *tgt, size_t tl, size_t line)
+{
+    cr->cc.src = src;
+    cr->cc.tgt = tgt;
+    cr->cc.index = cr->segments - 1;
+    int rc =
+        gla_checker_segment(cr->ck, id, src, sl, tgt, tl, on_finding, &cr->cc);
+    if (rc == GLA_OK)
+        return 0;
+    char where[48] = "";
+    if (line)
+        snprintf(where, sizeof where, " (line %zu)", line);
+    serve_error(cr->out, rc == GLA_EUTF8 ? 400 : 500,
+                rc == GLA_EUTF8 ? "bad_utf8" : "internal",
+                "segment '%.60s'%s: %s", id, where, gla_checker_errmsg(cr->ck));
+    cr->failed = 1;
+    return -1;
+}
+
+static int on_doc_pair(void *ctx, const gla_segpair *p)
+{
+    check_run *cr = ctx;
+    if (!cr->ck && check_start(cr, p->src_lang, p->tgt_lang) != 0)
+        return GLA_EINTERNAL;
+    cr->segments++;
+    json_array_append_new(cr->pairs,
+                          json_pack("{s:o, s:I, s:o, s:o, s:b}", "id",
+                                    jstr(p->id), "line", (json_int_t)p->line,
+                                    "source", jstrn(p->src, p->src_len),
+                                    "target", jstrn(p->tgt, p->tgt_len),
+                                    "translated", p->has_tgt != 0));
+    if (!p->has_tgt)
+        return GLA_OK; /* untranslated: nothing to check */
+    return check_pair(cr, p->id, p->src, p->src_len, p->tgt, p->tgt_len,
+                      p->line) == 0
+               ? GLA_OK
+               : GLA_EINTERNAL;
+}
+
+/* Check a whole XLIFF, TMX or TSV document sent as the string `doc`. */
+static void check_document(check_run *cr, json_t *j, json_t *doc)
+{
+    gla_bitext_opts bo = GLA_BITEXT_OPTS_INIT;
+    json_t *fmt = json_object_get(j, "format"),
+           *nm = json_object_get(j, "name");
+    if ((fmt && !json_is_string(fmt)) || (nm && !json_is_string(nm)) ||
+        (fmt && gla_bitext_format_parse(&bo.format, json_string_value(fmt)) !=
+                    GLA_OK)) {
+        serve_error(cr->out, 400, "invalid",
+                    "'format' must be auto, xliff, tmx, xml or tsv, and "
+                    "'name' a file name");
+        cr->failed = 1;
+        return;
+    }
+    /* The name only picks the format and shows in messages: keep it a
+     * short printable base name. */
+    char name[80] = "document";
+    if (nm) {
+        const char *s = json_string_value(nm), *slash = strrchr(s, '/');
+        size_t n = 0;
+        for (s = slash ? slash + 1 : s; *s && n + 1 < sizeof name; s++)
+            if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+                name[n++] = *s;
+        if (n)
+            name[n] = '\0';
+    }
+    bo.name = name;
+    bo.src_lang = cr->from;
+    bo.tgt_lang = cr->to;
+    cr->pairs = json_array();
+    gla_buf err = GLA_BUF_INIT;
+    int rc =
+        gla_bitext_read_mem(json_string_value(doc), json_string_length(doc),
+                            &bo, on_doc_pair, cr, &err);
+    if (rc != GLA_OK && !cr->failed) {
+        int input = rc == GLA_EPARSE || rc == GLA_EUTF8 || rc == GLA_EINVAL;
+        serve_error(cr->out, input ? 400 : 500,
+                    input ? "bad_document" : "internal", "%s",
+                    err.len ? err.data : gla_strerror(rc));
+        cr->failed = 1;
+    } else if (rc == GLA_OK && !cr->ck) {
+        serve_error(cr->out, 400, "bad_document",
+                    "%s: no segment pair in it (XLIFF trans-units or units, "
+                    "TMX tus, or TSV lines)",
+                    name);
+        cr->failed = 1;
+    }
+    gla_buf_dispose(&err);
+}
+
 static void api_check(serve_resp *out, serve_server *srv, const serve_req *r)
 {
-    static const char *const keys[] = {"segments", "source",      "target",
-                                       "id",       "from",        "to",
-                                       "numbers",  "consistency", NULL};
+    static const char *const keys[] = {
+        "segments", "source",      "target",   "id",     "from", "to",
+        "numbers",  "consistency", "document", "format", "name", NULL};
     json_t *j = body_json(out, r);
     if (!j)
         return;
     char err[256];
-    gla_checker *ck = NULL;
-    json_t *segs = NULL, *one = NULL;
+    check_run cr;
+    memset(&cr, 0, sizeof cr);
+    cr.out = out;
+    cr.srv = srv;
+    json_t *segs = NULL, *one = NULL, *doc = NULL;
     if (!json_is_object(j) ||
         check_keys(j, keys, "the request", err, sizeof err) != 0) {
         serve_error(out, 400, "invalid", "%s",
@@ -1290,8 +1608,22 @@ static void api_check(serve_resp *out, serve_server *srv, const serve_req *r)
                                         "{\"source\": ..., \"target\": ...}");
         goto done;
     }
+    doc = json_object_get(j, "document");
     segs = json_object_get(j, "segments");
-    if (!segs) {
+    if (doc) {
+        if (!json_is_string(doc) || segs || json_object_get(j, "source") ||
+            json_object_get(j, "target") || json_object_get(j, "id")) {
+            serve_error(out, 400, "invalid",
+                        "'document' is the text of an XLIFF, TMX or TSV "
+                        "file, sent instead of 'segments' or "
+                        "'source'/'target'");
+            goto done;
+        }
+    } else if (json_object_get(j, "format") || json_object_get(j, "name")) {
+        serve_error(out, 400, "invalid",
+                    "'format' and 'name' go with a 'document'");
+        goto done;
+    } else if (!segs) {
         one = json_array();
         json_t *o = json_object();
         const char *k[] = {"id", "source", "target"};
@@ -1301,23 +1633,23 @@ static void api_check(serve_resp *out, serve_server *srv, const serve_req *r)
         json_array_append_new(one, o);
         segs = one;
     }
-    if (!json_is_array(segs) || json_array_size(segs) == 0) {
+    if (!doc && (!json_is_array(segs) || json_array_size(segs) == 0)) {
         serve_error(out, 400, "invalid",
                     "'segments' must be a non-empty array of {id, source, "
                     "target}");
         goto done;
     }
     json_t *fj = json_object_get(j, "from"), *tj = json_object_get(j, "to");
-    const char *from = json_is_string(fj) ? json_string_value(fj) : "fr";
-    const char *to = json_is_string(tj)        ? json_string_value(tj)
-                     : strcmp(from, "vi") == 0 ? "fr"
-                                               : "vi";
-    if ((fj && !json_is_string(fj)) || (tj && !json_is_string(tj)) ||
-        !lang_ok(from) || !lang_ok(to) || strcmp(from, to) == 0) {
+    if ((fj && !json_is_string(fj) && !json_is_null(fj)) ||
+        (tj && !json_is_string(tj) && !json_is_null(tj)) ||
+        (json_is_string(fj) && !lang_ok(json_string_value(fj))) ||
+        (json_is_string(tj) && !lang_ok(json_string_value(tj)))) {
         serve_error(out, 400, "invalid",
                     "'from' and 'to' must be two different language tags");
         goto done;
     }
+    cr.from = json_is_string(fj) ? json_string_value(fj) : NULL;
+    cr.to = json_is_string(tj) ? json_string_value(tj) : NULL;
     json_t *nj = json_object_get(j, "numbers"),
            *cj = json_object_get(j, "consistency");
     if ((nj && !json_is_boolean(nj)) || (cj && !json_is_boolean(cj))) {
@@ -1325,55 +1657,49 @@ static void api_check(serve_resp *out, serve_server *srv, const serve_req *r)
                     "'numbers' and 'consistency' must be true or false");
         goto done;
     }
-    serve_worker *w = worker(srv, out);
-    if (!w)
-        goto done;
-    gla_matcher *sm = matcher_for(out, srv, w, from, NULL);
-    gla_matcher *tm = sm ? matcher_for(out, srv, w, to, sm) : NULL;
-    if (!sm || !tm)
-        goto done;
     gla_check_opts co = GLA_CHECK_OPTS_INIT;
-    co.tgt_lang = to;
     co.no_numbers = nj && json_is_false(nj);
     co.no_consistency = cj && json_is_false(cj);
-    if (gla_checker_new(&ck, sm, tm, &co) != GLA_OK) {
-        serve_error(out, 500, "internal", "cannot start the check: %s",
-                    ck ? gla_checker_errmsg(ck) : "out of memory");
+    cr.co = co;
+    cr.w = worker(srv, out);
+    if (!cr.w)
         goto done;
-    }
-    check_ctx cc;
-    cc.findings = json_array();
-    size_t i;
-    json_t *seg;
-    json_array_foreach(segs, i, seg)
-    {
-        const char *id = NULL, *src = NULL, *tgt = NULL;
-        size_t sl = 0, tl = 0;
-        char idbuf[24];
-        if (segment_parts(seg, i, &id, &src, &sl, &tgt, &tl, idbuf,
-                          sizeof idbuf, err, sizeof err) != 0) {
-            serve_error(out, 400, "invalid", "%s", err);
-            json_decref(cc.findings);
-            goto done;
-        }
-        cc.src = src;
-        cc.tgt = tgt;
-        int rc = gla_checker_segment(ck, id, src, sl, tgt, tl, on_finding, &cc);
-        if (rc != GLA_OK) {
-            serve_error(out, rc == GLA_EUTF8 ? 400 : 500,
-                        rc == GLA_EUTF8 ? "bad_utf8" : "internal",
-                        "segment '%s': %s", id, gla_checker_errmsg(ck));
-            json_decref(cc.findings);
-            goto done;
+    cr.cc.findings = json_array();
+    if (doc) {
+        check_document(&cr, j, doc);
+    } else if (check_start(&cr, NULL, NULL) == 0) {
+        size_t i;
+        json_t *seg;
+        json_array_foreach(segs, i, seg)
+        {
+            const char *id = NULL, *src = NULL, *tgt = NULL;
+            size_t sl = 0, tl = 0;
+            char idbuf[24];
+            if (segment_parts(seg, i, &id, &src, &sl, &tgt, &tl, idbuf,
+                              sizeof idbuf, err, sizeof err) != 0) {
+                serve_error(out, 400, "invalid", "%s", err);
+                cr.failed = 1;
+                break;
+            }
+            cr.segments++;
+            if (check_pair(&cr, id, src, sl, tgt, tl, 0) != 0)
+                break;
         }
     }
-    size_t n = json_array_size(cc.findings);
-    send_json(out, 200,
-              json_pack("{s:s, s:s, s:I, s:I, s:o}", "from", from, "to", to,
-                        "segments", (json_int_t)json_array_size(segs), "count",
-                        (json_int_t)n, "findings", cc.findings));
+    if (!cr.failed) {
+        size_t n = json_array_size(cr.cc.findings);
+        json_t *res =
+            json_pack("{s:s, s:s, s:I, s:I, s:O}", "from", cr.src_lang, "to",
+                      cr.tgt_lang, "segments", (json_int_t)cr.segments, "count",
+                      (json_int_t)n, "findings", cr.cc.findings);
+        if (res && cr.pairs)
+            json_object_set(res, "pairs", cr.pairs);
+        send_json(out, 200, res);
+    }
 done:
-    gla_checker_free(ck);
+    json_decref(cr.cc.findings);
+    json_decref(cr.pairs);
+    gla_checker_free(cr.ck);
     json_decref(one);
     json_decref(j);
 }

@@ -5,6 +5,9 @@
  * assets served from memory, and a clean stop on SIGINT/SIGTERM.
  */
 #define _POSIX_C_SOURCE 200809L
+#if defined(__linux__)
+#define _GNU_SOURCE /* sched_getaffinity(), CPU_COUNT() */
+#endif
 
 #include "serve_assets.h"
 #include "serve_int.h"
@@ -16,6 +19,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -469,6 +473,24 @@ static int make_page(serve_server *srv)
     return 0;
 }
 
+/* The CPUs this process may run on (taskset, cgroup cpusets), not the
+ * machine's: more polling threads than that only take turns on the same
+ * cores, and a request waits for its thread's turn. */
+static unsigned usable_cpus(void)
+{
+#if defined(__linux__)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0)
+            return n < 64 ? (unsigned)n : 64;
+    }
+#endif
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 64 ? (unsigned)n : 2;
+}
+
 int serve_run(const serve_config *cfg)
 {
     struct sockaddr_in sa4;
@@ -547,11 +569,7 @@ int serve_run(const serve_config *cfg)
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, NULL);
 
-    unsigned threads = cfg->threads;
-    if (!threads) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 && n < 64 ? (unsigned)n : 2;
-    }
+    unsigned threads = cfg->threads ? cfg->threads : usable_cpus();
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_TURBO;
     if (v6)
@@ -598,8 +616,9 @@ int serve_run(const serve_config *cfg)
     printf("listening on http://%s/\n", hostport);
     fflush(stdout);
     fprintf(stderr,
-            "glossalign: note: serving %s%s with %u threads; Ctrl-C stops\n",
-            cfg->db_path, cfg->read_only ? " (read-only)" : "", threads);
+            "glossalign: note: serving %s%s with %u thread%s; Ctrl-C stops\n",
+            cfg->db_path, cfg->read_only ? " (read-only)" : "", threads,
+            threads == 1 ? "" : "s");
 
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)

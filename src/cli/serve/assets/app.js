@@ -67,14 +67,17 @@
     });
   });
   document.addEventListener('keydown', function (ev) {
-    if (ev.altKey && !ev.ctrlKey && ev.key >= '1' && ev.key <= '4') {
+    if (ev.altKey && !ev.ctrlKey && ev.key >= '1' && ev.key <= String(tabs.length)) {
       var t = tabs[+ev.key - 1]; showTab(t.id);
-      var first = { 'tab-lookup': 'q', 'tab-annotate': 'ann-text', 'tab-edit': 'ed-find', 'tab-export': null }[t.id];
+      var first = { 'tab-lookup': 'q', 'tab-annotate': 'ann-text', 'tab-edit': 'ed-find', 'tab-export': null,
+        'tab-check': $('ck-doc').hidden ? 'ck-src' : 'ck-go' }[t.id];
       (first ? $(first) : t).focus(); ev.preventDefault();
     } else if (ev.key === '/' && !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
       showTab('tab-lookup'); $('q').focus(); $('q').select(); ev.preventDefault();
     } else if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter' && !$('p-annotate').hidden) {
       annotate(); ev.preventDefault();
+    } else if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter' && !$('p-check').hidden) {
+      check(); ev.preventDefault();
     } else if ((ev.ctrlKey || ev.metaKey) && (ev.key === 's' || ev.key === 'S') && !$('p-edit').hidden) {
       saveConcept(); ev.preventDefault();
     }
@@ -236,6 +239,138 @@
     rd.onerror = function () { setStatus('ann-status', 'Cannot read ' + f.name, true); };
     rd.readAsText(f, 'utf-8');
   });
+
+  /* ---- check ---- */
+  var SEVERITY = { info: 0, warning: 1, error: 2 };
+  var ckDoc = null, ckSeq = 0;
+  function checkBody() {
+    var body = { numbers: $('ck-numbers').checked, consistency: $('ck-consistency').checked };
+    if ($('ck-from').value) body.from = $('ck-from').value;
+    if ($('ck-to').value) body.to = $('ck-to').value;
+    if (ckDoc) { body.document = ckDoc.text; body.name = ckDoc.name; return { body: body, pairs: null }; }
+    var src = $('ck-src').value, tgt = $('ck-tgt').value;
+    if (!src.trim() || !tgt.trim()) return null;
+    /* Same number of lines on both sides: a segment per line. */
+    var sl = src.replace(/\s+$/, '').split(/\r?\n/), tl = tgt.replace(/\s+$/, '').split(/\r?\n/), pairs = [];
+    if (sl.length > 1 && sl.length === tl.length) {
+      sl.forEach(function (s, i) { if (s.trim() || tl[i].trim()) pairs.push({ id: String(i + 1), source: s, target: tl[i] }); });
+    } else {
+      pairs.push({ id: '1', source: src, target: tgt });
+    }
+    body.segments = pairs;
+    return { body: body, pairs: pairs };
+  }
+  function check() {
+    var req = checkBody();
+    if (!req) { setStatus('ck-status', 'Paste a source segment and its translation, or open a bilingual file.', true); return; }
+    var seq = ++ckSeq;
+    setStatus('ck-status', 'Checking…');
+    api('POST', '/api/check', req.body).then(function (j) {
+      if (seq !== ckSeq) return;
+      renderCheck(j, req.pairs || j.pairs);
+    }).catch(function (e) { if (seq === ckSeq) { setStatus('ck-status', e.message, true); $('ck-results').hidden = true; clear($('ck-summary')); } });
+  }
+  /* `text` with the spans of the findings in `fs` (UTF-16 offsets on side
+   * `side`) highlighted; overlapping spans split the text at every edge. */
+  function markedText(cell, text, fs, side) {
+    var spans = [];
+    fs.forEach(function (f) {
+      var sp = f[side];
+      if (sp && sp.uend > sp.ustart && sp.uend <= text.length) spans.push({ a: sp.ustart, b: sp.uend, f: f });
+    });
+    var cuts = [0, text.length];
+    spans.forEach(function (s) { cuts.push(s.a, s.b); });
+    cuts = cuts.sort(function (x, y) { return x - y; }).filter(function (x, i, v) { return i === 0 || x !== v[i - 1]; });
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var a = cuts[i], b = cuts[i + 1], piece = text.slice(a, b);
+      var over = spans.filter(function (s) { return s.a <= a && s.b >= b; });
+      if (!over.length) { cell.appendChild(document.createTextNode(piece)); continue; }
+      var worst = over.reduce(function (w, s) { return SEVERITY[s.f.severity] > SEVERITY[w] ? s.f.severity : w; }, 'info');
+      cell.appendChild(el('mark', { class: 'f sev-' + worst, 'data-f': over.map(function (s) { return s.f.n; }).join(' '),
+        title: over.map(function (s) { return s.f.severity + ' ' + s.f.kind + ': ' + s.f.message; }).join('\n') }, [piece]));
+    }
+  }
+  function renderCheck(j, pairs) {
+    var tb = $('ck-results').querySelector('tbody'); clear(tb);
+    var bySeg = {}, counts = { error: 0, warning: 0, info: 0 };
+    j.findings.forEach(function (f, n) {
+      f.n = n; counts[f.severity] = (counts[f.severity] || 0) + 1;
+      (bySeg[f.index] = bySeg[f.index] || []).push(f);
+    });
+    var untranslated = (pairs || []).filter(function (p) { return p.translated === false; }).length;
+    var segWith = Object.keys(bySeg).length;
+    setStatus('ck-status', j.count + (j.count === 1 ? ' finding' : ' findings') + ' in ' + segWith + ' of ' + j.segments +
+      (j.segments === 1 ? ' segment' : ' segments') + ' (' + j.from + ' → ' + j.to + ')' +
+      (untranslated ? '; ' + untranslated + ' not translated' : '') +
+      (j.count ? '.' : ': the translation agrees with the glossary.'));
+    var sum = $('ck-summary'); clear(sum);
+    ['error', 'warning', 'info'].forEach(function (s) {
+      if (counts[s]) sum.appendChild(el('span', { class: 'sev-' + s, text: counts[s] + ' ' + s + (counts[s] > 1 ? 's' : '') }));
+    });
+    (pairs || []).forEach(function (p, i) {
+      var fs = bySeg[i];
+      if (!fs) return;
+      var src = el('td', { class: 'src', lang: j.from }), tgt = el('td', { class: 'tgt', lang: j.to });
+      markedText(src, p.source, fs, 'source'); markedText(tgt, p.target, fs, 'target');
+      var ul = el('ul', { class: 'findings' }, fs.map(function (f) {
+        return el('li', { class: 'f sev-' + f.severity, tabindex: '0', 'data-f': String(f.n), 'data-kind': f.kind }, [
+          el('span', { class: 'sev', text: f.severity }), ' ', el('span', { class: 'kind', text: f.kind }), ' ',
+          el('span', { class: 'msg', text: f.message }),
+          f.expected ? el('div', { class: 'exp' }, ['expected: ', el('span', { lang: j.to, text: f.expected })]) : null,
+          f.entry ? el('div', { class: 'ref', text: f.entry }) : null]);
+      }));
+      tb.appendChild(el('tr', { 'data-segment': p.id }, [
+        el('td', { class: 'seg' }, [p.id, p.line ? el('div', { class: 'muted', text: 'line ' + p.line }) : null]),
+        src, tgt, el('td', null, [ul])]));
+    });
+    $('ck-results').hidden = !j.count;
+    var first = tb.querySelector('li.f');
+    if (first) first.focus();
+  }
+  function selectFinding(li) {
+    var n = li.getAttribute('data-f');
+    Array.prototype.forEach.call($('ck-results').querySelectorAll('.selected'), function (e) { e.classList.remove('selected'); });
+    li.classList.add('selected');
+    Array.prototype.forEach.call(li.closest('tr').querySelectorAll('mark.f'), function (m) {
+      if (m.getAttribute('data-f').split(' ').indexOf(n) >= 0) m.classList.add('selected');
+    });
+  }
+  $('ck-results').addEventListener('focusin', function (ev) { if (ev.target.matches('li.f')) selectFinding(ev.target); });
+  $('ck-results').addEventListener('click', function (ev) {
+    var mk = ev.target.closest('mark.f'), li = ev.target.closest('li.f');
+    if (mk) li = $('ck-results').querySelector('li.f[data-f="' + mk.getAttribute('data-f').split(' ')[0] + '"]');
+    if (li) li.focus();
+  });
+  $('ck-results').addEventListener('keydown', function (ev) {
+    if (!ev.target.matches('li.f') || (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp')) return;
+    var all = Array.prototype.slice.call($('ck-results').querySelectorAll('li.f'));
+    var i = all.indexOf(ev.target) + (ev.key === 'ArrowDown' ? 1 : -1);
+    if (i >= 0 && i < all.length) all[i].focus();
+    ev.preventDefault();
+  });
+  function readFile(input, done) {
+    var f = input.files[0]; if (!f) return;
+    var rd = new FileReader();
+    rd.onload = function () { done(f, rd.result); input.value = ''; };
+    rd.onerror = function () { setStatus('ck-status', 'Cannot read ' + f.name, true); };
+    rd.readAsText(f, 'utf-8');
+  }
+  function setDoc(doc) {
+    ckDoc = doc;
+    $('ck-doc').hidden = !doc; $('ck-pair').hidden = !!doc;
+    $('ck-doc-name').textContent = doc ? doc.name + ' (' + doc.size + ' bytes)' : '';
+  }
+  $('ck-src-file').addEventListener('change', function () {
+    readFile(this, function (f, text) { setDoc(null); $('ck-src').value = text; setStatus('ck-status', 'Opened ' + f.name + ' as the source.'); $('ck-src').focus(); });
+  });
+  $('ck-tgt-file').addEventListener('change', function () {
+    readFile(this, function (f, text) { setDoc(null); $('ck-tgt').value = text; setStatus('ck-status', 'Opened ' + f.name + ' as the translation.'); $('ck-tgt').focus(); });
+  });
+  $('ck-doc-file').addEventListener('change', function () {
+    readFile(this, function (f, text) { setDoc({ name: f.name, size: f.size, text: text }); check(); });
+  });
+  $('ck-doc-clear').addEventListener('click', function () { setDoc(null); $('ck-src').focus(); });
+  $('ck-go').addEventListener('click', check);
 
   /* ---- edit ---- */
   var STATUSES = ['preferred', 'admitted', 'deprecated', 'superseded', 'forbidden'];
