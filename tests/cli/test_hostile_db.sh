@@ -26,6 +26,8 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 command -v sqlite3 > /dev/null || { echo "sqlite3 shell missing (scripts/setup)"; exit 1; }
 cd "$tmp" || exit 1
+# A copy 'nobody' can read whatever the permissions of the checkout.
+cp "$article" article.txt && chmod 644 article.txt && article=$tmp/article.txt
 
 as=()
 if [ "$(id -u)" = 0 ]; then
