@@ -192,7 +192,8 @@ static void partial(const uint8_t *data, size_t size)
         }
         if (round == 0) {
             nfirst = nh < 512 ? nh : 512;
-            memcpy(first, h, nfirst * sizeof *h);
+            if (nfirst)
+                memcpy(first, h, nfirst * sizeof *h);
         } else {
             if ((nh < 512 ? nh : 512) != nfirst)
                 abort();
