@@ -194,6 +194,12 @@ static int cmp_edge(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* Byte sizes of the arrays, laid out one after another in one block. */
 typedef struct ac_layout {
     size_t root, st, edges, outs, depth, total;
@@ -241,10 +247,9 @@ int gla__ac_build(ac_view *v, void **mem, const uint32_t *pat, size_t n_pat,
     end_state = malloc(np1 * sizeof *end_state);
     order = malloc(np1 * sizeof *order);
     poff = malloc(np1 * sizeof *poff);
-    bstart = calloc(nb + 1, sizeof *bstart);
     parent = malloc((approx + 1) * sizeof *parent);
     ptok = malloc((approx + 1) * sizeof *ptok);
-    if (!end_state || !order || !poff || !bstart || !parent || !ptok)
+    if (!end_state || !order || !poff || !parent || !ptok)
         goto done;
 
     /* 1. The trie, built one first token at a time: patterns are bucketed
@@ -254,28 +259,49 @@ int gla__ac_build(ac_view *v, void **mem, const uint32_t *pat, size_t n_pat,
     size_t at = 0;
     for (size_t p = 0; p < n_pat; p++) {
         poff[p] = at;
-        bstart[pat[at + 2] + 1]++;
         at += 2 + (size_t)pat[at];
     }
-    for (size_t t = 0; t < nb; t++)
-        bstart[t + 1] += bstart[t];
-    {
-        /* order[] by first token, stable */
+    /* order[]: patterns by first token, stable. A counting sort when the
+     * ids are dense (the builder numbers tokens densely); a comparison
+     * sort otherwise, since the API takes any id up to 2^32 - 2 and a
+     * bucket per possible id would cost gigabytes. */
+    if (nb <= 4 * np1 + ((size_t)1 << 16)) {
+        bstart = calloc(nb + 1, sizeof *bstart);
         uint32_t *fill = calloc(nb, sizeof *fill);
-        if (!fill)
+        if (!bstart || !fill) {
+            free(fill);
             goto done;
+        }
+        for (size_t p = 0; p < n_pat; p++)
+            bstart[pat[poff[p] + 2] + 1]++;
+        for (size_t t = 0; t < nb; t++)
+            bstart[t + 1] += bstart[t];
         for (size_t p = 0; p < n_pat; p++) {
             uint32_t t = pat[poff[p] + 2];
             order[bstart[t] + fill[t]++] = (uint32_t)p;
         }
         free(fill);
+    } else {
+        uint64_t *key = malloc(np1 * sizeof *key);
+        if (!key)
+            goto done;
+        for (size_t p = 0; p < n_pat; p++)
+            key[p] = (uint64_t)pat[poff[p] + 2] << 32 | (uint64_t)p;
+        qsort(key, n_pat, sizeof *key, cmp_u64);
+        for (size_t p = 0; p < n_pat; p++)
+            order[p] = (uint32_t)key[p];
+        free(key);
     }
     parent[0] = AC_NONE;
     ptok[0] = 0;
     uint32_t n_states = 1;
-    for (size_t t = 1; t < nb; t++) {
-        uint32_t lo = bstart[t], hi = bstart[t + 1];
-        if (lo == hi)
+    /* One bucket of order[] per first token; token 0 is never a
+     * pattern's (gla_automaton_add refuses it). */
+    for (uint32_t lo = 0, hi; lo < n_pat; lo = hi) {
+        uint32_t t = pat[poff[order[lo]] + 2];
+        for (hi = lo + 1; hi < n_pat && pat[poff[order[hi]] + 2] == t; hi++)
+            ;
+        if (t == 0)
             continue;
         size_t toks = 0;
         for (uint32_t k = lo; k < hi; k++)
@@ -284,7 +310,7 @@ int gla__ac_build(ac_view *v, void **mem, const uint32_t *pat, size_t n_pat,
             goto done;
         uint32_t c = n_states++;
         parent[c] = 0;
-        ptok[c] = (uint32_t)t;
+        ptok[c] = t;
         for (uint32_t k = lo; k < hi; k++) {
             size_t o = poff[order[k]];
             uint32_t len = pat[o], s = c;
