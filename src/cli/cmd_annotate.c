@@ -151,8 +151,20 @@ static const unsigned char tsv_special[256] = {
 /* A TSV field: tab, newline, CR and backslash escaped (TSV-FORMAT.md). */
 static void out_tsv(out *o, const char *s, size_t n)
 {
-    size_t a = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t a = 0, i = 0;
+    /* Eight bytes at a time while none is below 0x0e or a backslash (the
+     * test is exact for the eight bytes as a whole). */
+    while (i + 8 <= n) {
+        uint64_t x, y;
+        memcpy(&x, s + i, 8);
+        y = x ^ 0x5c5c5c5c5c5c5c5cull;
+        if ((((x - 0x0e0e0e0e0e0e0e0eull) & ~x) |
+             ((y - 0x0101010101010101ull) & ~y)) &
+            0x8080808080808080ull)
+            break;
+        i += 8;
+    }
+    for (; i < n; i++) {
         if (!tsv_special[(unsigned char)s[i]])
             continue;
         const char *rep = NULL;

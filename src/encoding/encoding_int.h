@@ -10,6 +10,36 @@
 
 #include <iconv.h>
 #include <stdint.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The first byte of s[i, len) that is not ASCII, or len: sixteen bytes
+ * at a time where SSE2 is there, else eight. */
+static inline size_t enc_ascii_end(const unsigned char *s, size_t i,
+                                   size_t len)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    while (i + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(v);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+        i += 8;
+    }
+    while (i < len && s[i] < 0x80)
+        i++;
+    return i;
+}
 
 /* How a charset is decoded. */
 typedef enum enc_kind {

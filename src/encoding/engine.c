@@ -191,21 +191,9 @@ static int dec_utf8(enc_engine *e, gla_buf *out, const unsigned char *s,
     size_t i = 0, run = 0; /* run: start of bytes to copy as they are */
     int rc;
     while (i < len) {
-        /* ASCII eight at a time. */
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & UINT64_C(0x8080808080808080))
-                break;
-            i += 8;
-        }
-        if (i >= len)
+        if ((i = enc_ascii_end(s, i, len)) >= len)
             break;
         unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
         /* The common two- and three-byte forms inline. */
         if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
             (s[i + 1] & 0xC0) == 0x80) {

@@ -119,20 +119,8 @@ int enc_nfc_run(enc_nfc *n, gla_buf *out, const char *in, size_t len, int final,
     }
     size_t i = 0, copied = 0;
     while (i < cut) {
-        /* ASCII eight at a time */
-        while (i + 8 <= cut) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & UINT64_C(0x8080808080808080))
-                break;
-            i += 8;
-        }
-        if (i >= cut)
+        if ((i = enc_ascii_end(s, i, cut)) >= cut)
             break;
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
         size_t k;
         int32_t cp = cp_at(s + i, &k);
         if (cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) ||

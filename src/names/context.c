@@ -207,6 +207,19 @@ static int forget_oldest(gla_names_ctx *c)
     return GLA_OK;
 }
 
+/* The index in the list of the mention of entry e (there is one at
+ * most), or c->n. Searched from the latest: a person named again was
+ * most often named lately. */
+static size_t find_mention(const gla_names_ctx *c, uint32_t e)
+{
+    if (e >= c->cap_inlist || !c->inlist[e])
+        return c->n;
+    for (size_t i = c->n; i > 0; i--)
+        if (c->men[i - 1].entry == e)
+            return i - 1;
+    return c->n;
+}
+
 /* Room at the end of the list for a mention of entry e: the latest
  * mention of a person wins (an older one is dropped), and a full list
  * forgets its older half. */
@@ -223,15 +236,12 @@ static int make_room(gla_names_ctx *c, uint32_t e)
         c->inlist = v;
         c->cap_inlist = cap;
     }
-    for (size_t i = 0; c->inlist[e] && i < c->n; i++) {
-        if (c->men[i].entry == e) {
-            c->inlist[e] = 0;
-            c->n_raw -= c->men[i].raw != 0;
-            memmove(&c->men[i], &c->men[i + 1],
-                    (c->n - i - 1) * sizeof *c->men);
-            c->n--;
-            break;
-        }
+    size_t i = find_mention(c, e);
+    if (i < c->n) {
+        c->inlist[e] = 0;
+        c->n_raw -= c->men[i].raw != 0;
+        memmove(&c->men[i], &c->men[i + 1], (c->n - i - 1) * sizeof *c->men);
+        c->n--;
     }
     if (c->n >= CTX_MAX) {
         int rc = forget_oldest(c);
@@ -1602,6 +1612,24 @@ static int lazy_add(gla_names_ctx *c, uint32_t e, const char *s, size_t len)
     int rc;
     if ((rc = fold_build(c)) != GLA_OK || (rc = tw_build(c)) != GLA_OK)
         return rc;
+    /* The entry's mention in the list, not parsed yet and written the
+     * same way: it passed the checks below, and its keys are in the
+     * filter (or the filter is rebuilt from the list before use). */
+    size_t at = find_mention(c, e);
+    if (at < c->n && c->men[at].raw && c->men[at].raw_len == len &&
+        (len == 0 || memcmp(c->arena.data + c->men[at].raw, s, len) == 0)) {
+        if ((rc = make_room(c, e)) != GLA_OK)
+            return rc;
+        ctx_mention m;
+        memset(&m, 0, sizeof m);
+        m.entry = e;
+        m.raw_len = (uint32_t)len;
+        if ((rc = put(c, &m.raw, s, len)) != GLA_OK)
+            return rc;
+        c->men[c->n++] = m;
+        c->n_raw++;
+        return GLA_OK;
+    }
     size_t pos = 0, words = 0;
     rword w;
     int more;
@@ -1633,6 +1661,8 @@ static int lazy_add(gla_names_ctx *c, uint32_t e, const char *s, size_t len)
      * surname) from one of them, whatever order it settles on. */
     for (size_t i = 0; i < 2 * words && rc == GLA_OK; i++)
         rc = set_put(&c->pf, &c->pf_cap, &c->pf_n, keys[i]);
+    if (rc != GLA_OK)
+        c->pf_stale = 1; /* keys missing: rebuilt from the list */
     return rc;
 }
 
