@@ -194,20 +194,7 @@ static void out_json(out *o, const char *s, size_t n)
         char esc[8];
         const char *rep = NULL;
         size_t skip = 1;
-        if (c == '"')
-            rep = "\\\"";
-        else if (c == '\\')
-            rep = "\\\\";
-        else if (c == '\n')
-            rep = "\\n";
-        else if (c == '\t')
-            rep = "\\t";
-        else if (c == '\r')
-            rep = "\\r";
-        else if (c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            rep = esc;
-        } else if (c >= 0x80) {
+        if (c >= 0x80) {
             size_t k = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3
                                                  : c >= 0xC2 && c < 0xE0 ? 2 : 0;
             int ok = k && i + k <= n && c < 0xF5;
@@ -218,7 +205,7 @@ static void out_json(out *o, const char *s, size_t n)
                 continue;
             }
             rep = "\xEF\xBF\xBD";
-        } else {
+        } else if (!(rep = gla_json_escape((unsigned char)c, esc))) {
             i++;
             continue;
         }
