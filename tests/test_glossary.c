@@ -1388,7 +1388,7 @@ static void make_bulk_entry(gla_entry *e, int i)
 static void test_import_bulk(void **state)
 {
     fixture *f = *state;
-    enum { N = 1500 }; /* several flushes and every batch size */
+    enum { N = 5000 }; /* several writer hand-overs, every batch size */
     char other[128];
     snprintf(other, sizeof other, "%s/rows.db", f->dir);
     gla_db *rows = NULL;

@@ -129,10 +129,12 @@ int db_merge_entry(gla_db *db, const gla_entry *e, int known_new,
 
 /* Bulk load of an import into an empty store (bulk.c): begin finds the
  * next row ids; stage takes the entry just prepared by prep_entry() (in
- * db->prep) as a new concept and writes staged rows in batches; finish
- * writes the rest and the change-log rows of every concept loaded; free
- * releases the state (also after a failure). GLA_OK or an error recorded
- * on `db`. */
+ * db->prep) as a new concept and hands full batches to a writer thread,
+ * which runs the INSERTs (the connection is then the writer's until the
+ * next hand-over or finish); finish writes the rest and the change-log
+ * rows of every concept loaded; free stops the writer (call it before any
+ * other use of the connection, e.g. a ROLLBACK) and releases the state
+ * (also after a failure). GLA_OK or an error recorded on `db`. */
 int db_bulk_begin(gla_db *db);
 int db_bulk_stage(gla_db *db, const gla_entry *e);
 int db_bulk_finish(gla_db *db);

@@ -14,9 +14,13 @@
 /* Page cache during an import, in KiB as SQLite's negative cache_size
  * (the default, restored after, is 2000 KiB). SQLite allocates it as
  * pages are used, so a small import stays small; a million-term load
- * peaks near 400 MB. It also bounds what the index builds sort in memory
- * before they spill to temporary files. */
+ * peaks near 320 MB. The index builds at the end of a bulk load use a
+ * small one instead (DB_SORT_CACHE_KB). */
 #define DB_IMPORT_CACHE_KB "-262144"
+
+/* Page cache for the index builds at the end of a bulk load (see
+ * gla_db_import_commit). */
+#define DB_SORT_CACHE_KB "-8192"
 
 /* One ref seen in this import; strings are offsets into `names`. */
 typedef struct seen_slot {
@@ -303,6 +307,15 @@ int gla_db_import_commit(gla_db *db, gla_db_import_stats *stats)
     if (imp->bulk && rc == GLA_OK &&
         sqlite3_db_cacheflush(db->sql) != SQLITE_OK)
         rc = db_sqlfail(db, "writing the import");
+    /* The index builds sort in pieces of at most the cache size. With the
+     * import's large cache each sort fits in memory and runs on this
+     * thread alone; with a small one SQLite sorts the pieces in its
+     * helper threads (PRAGMA threads) while this one reads the table,
+     * and merges them. The pages just written out are clean, so the
+     * cache shrinks without writing anything. */
+    if (imp->bulk && rc == GLA_OK)
+        sqlite3_exec(db->sql, "PRAGMA cache_size = " DB_SORT_CACHE_KB, NULL,
+                     NULL, NULL);
     if (imp->bulk)
         for (int i = 0; i < DB_BULK_INDEXES && rc == GLA_OK; i++)
             rc = db_exec(db, db_bulk_index_sql[i]);
@@ -334,6 +347,8 @@ int gla_db_import_abort(gla_db *db, gla_db_import_stats *stats)
         return GLA_OK;
     if (stats)
         *stats = db->imp->st;
+    /* The bulk load's writer thread ends before the rollback. */
+    db_bulk_free(db);
     if (!sqlite3_get_autocommit(db->sql))
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     db_import_free(db);
