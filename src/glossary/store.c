@@ -338,30 +338,7 @@ static int prep_entry(gla_db *db, const gla_entry *e)
 
 static void json_str(gla_buf *b, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
-    gla_buf_put(b, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        gla_buf_put(b, s + run, i - run);
-        run = i + 1;
-        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\r': esc[1] = 'r'; break;
-        default:
-            esc[1] = 'u', esc[2] = '0', esc[3] = '0';
-            esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-        }
-        gla_buf_puts(b, esc);
-    }
-    gla_buf_put(b, s + run, len - run);
-    gla_buf_put(b, "\"", 1);
+    gla_json_quote(b, s, len);
 }
 
 static void json_field(gla_buf *b, const char *key, const char *val)
